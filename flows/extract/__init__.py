@@ -1,0 +1,1 @@
+"""Deterministic, offline extraction of facts from article text (no Prefect, no warehouse)."""
