@@ -1,0 +1,86 @@
+"""Aid pledges: a donor, an amount of money, a recipient and what it is for."""
+
+from __future__ import annotations
+
+import re
+
+from flows.extract.actors import actor, find_actors
+from flows.extract.context import Annotated, ArticleContext
+from flows.extract.cues import PLEDGE
+from flows.extract.model import Actor, AidPledgeFact
+
+_NOT_AID = re.compile(
+    r"\b(?:damage[sd]?|losses|lost|cost(?:s|ing)?|price[sd]?|budget(?:ed)?|revenue|profits?"
+    r"|salary|salaries|fee|transfer\s+fee|deal\s+worth|sales|exports?|imports?|frozen|seized"
+    r"|fine[sd]?|ransom|bribe|stolen|spent|spends|spending|GDP|deficit|debt|bond|raised"
+    r"|market|shares?|stock)\b", re.I)
+_SUBSET = re.compile(r"\b(?:including|of\s+which|among\s+them|with)\s+$", re.I)
+_RECIPIENT = re.compile(
+    r"^\s*(?:in\s+\w+\s+)?(?:to|for|into)\s+(?P<r>(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w'-]*|NATO|EU"
+    r"|UN)(?:[\s-]+(?:[A-Z][\w'-]*|trust|fund|facility|coalition|programme|program|initiative"
+    r"|of|for|and|'s))*)", re.X | re.I)
+_PURPOSE = re.compile(
+    r"\b(?:for|to\s+(?:help\s+(?:\w+\s+)?)?(?:buy|purchase|pay\s+for|fund|finance|support|supply"
+    r"|procure|acquire|cover|rebuild|repair|restore|strengthen|bolster)|aimed\s+at|earmarked\s+for"
+    r"|intended\s+for)\s+(?P<p>[^.;]{3,120})", re.I)
+
+
+def _donor(s: Annotated, before: int, prev: Actor | None) -> Actor | None:
+    donors = [a for a in s.actors if a.start < before and a.actor.name != "Ukraine"
+              and a.actor.actor_type in ("state", "organization")]
+    if donors:
+        return donors[0].actor
+    return prev
+
+
+def _recipient(text: str, end: int) -> tuple[str | None, Actor | None]:
+    m = _RECIPIENT.match(text[end:])
+    if m:
+        name = re.sub(r"^(?:the|a|an)\s+", "", m.group("r").strip(), flags=re.I)
+        name = re.sub(r"\s+(?:for|and|of)$", "", name)
+        found = find_actors(name)
+        return name, found[0].actor if found else None
+    if re.search(r"\bUkrain|\bKyiv\b", text):
+        return "Ukraine", actor("Ukraine")
+    return None, None
+
+
+def _purpose(text: str, end: int) -> str | None:
+    m = _PURPOSE.search(text, end)
+    if not m:
+        return None
+    return m.group("p").strip().rstrip(",")
+
+
+def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
+    from flows.extract.money import find_money, to_usd
+
+    out: list[AidPledgeFact] = []
+    prev_donor: Actor | None = None
+    for s in ctx.sentences:
+        money = find_money(s.text)
+        if not money or s.background or not PLEDGE.search(s.text):
+            continue
+        first_kept: int | None = None
+        for m in money:
+            lead = s.text[max(0, m.start - 60):m.start]
+            if _NOT_AID.search(lead) or _NOT_AID.search(s.text[m.end:m.end + 30]):
+                continue
+            if first_kept is not None and _SUBSET.search(s.text[first_kept:m.start][-30:]):
+                continue  # a part of a package already counted
+            donor = _donor(s, m.start, prev_donor)
+            if donor is None:
+                continue
+            recipient, recipient_actor = _recipient(s.text, m.end)
+            when = s.date.when if s.date is not None and s.date.kind != "background" \
+                else ctx.default_date()
+            out.append(AidPledgeFact(
+                donor=donor, recipient=recipient, recipient_actor=recipient_actor,
+                amount=m.amount, currency=m.currency,
+                amount_usd=to_usd(m.amount, m.currency, ctx.published),
+                purpose=_purpose(s.text, m.end), when=when, evidence=s.evidence(),
+            ))
+            prev_donor = donor
+            if first_kept is None:
+                first_kept = m.start
+    return out

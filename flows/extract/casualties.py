@@ -1,0 +1,400 @@
+"""Casualty tolls: killed, injured and the children among them, one row per incident.
+
+People are counted as written ("11 people", "a man", "a woman and her two sons"); children
+named within a total ("including five children") are a subset, children named beside adults
+("a woman and her two sons") add to the total. An incident is a place and a date: later
+sentences about the same incident update its figures (the latest toll wins).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flows.extract.actors import actor
+from flows.extract.context import Annotated, ArticleContext, merge_evidence, most_specific
+from flows.extract.cues import INJURED, KILLED
+from flows.extract.model import Actor, CasualtyFact, Cause, Evidence, EventDate, Place, Qualifier
+from flows.extract.numbers import parse_words
+
+_ADULT = (r"people|persons?|civilians?|residents?|inhabitants?|men|man|women|woman|pensioners?"
+          r"|elderly(?:\s+(?:men|women|people|man|woman))?|workers?|employees?|rescuers?"
+          r"|rescue\s+workers?|medics?|paramedics?|doctors?|nurses?|firefighters?|police(?:\s+officers?)?"
+          r"|officers?|journalists?|reporters?|volunteers?|passengers?|drivers?|others?|locals?"
+          r"|wife|husband|mother|father|grandmother|grandfather|brothers?|sisters?|guests?"
+          r"|patients?|students?|farmers?|couple|individuals?|victims?|family\s+members?"
+          r"|relatives?|neighbou?rs?|staff|adults?|miners?|utility\s+workers?|energy\s+workers?")
+_CHILD = (r"children|child|kids?|boys?|girls?|teenagers?|teens?|adolescents?|infants?|babies"
+          r"|baby|toddlers?|minors?|newborns?|schoolchildren|schoolboys?|schoolgirls?|pupils?"
+          r"|youngsters?")
+_OFFSPRING = r"sons?|daughters?|grandsons?|granddaughters?|grandchildren|grandchild"
+_MILITARY = re.compile(r"^\s*(?:\w+\s+){0,2}(?:soldiers?|troops|servicem(?:e|a)n|personnel"
+                       r"|invaders|occupiers|fighters|militants|mercenaries|marines|paratroopers)\b",
+                       re.I)
+_NUMWORD = (r"\d{1,3}(?:,\d{3})*|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+            r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+            r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three"
+            r"|four|five|six|seven|eight|nine))?|a\s+dozen|two\s+dozen|dozens|several|a\s+few"
+            r"|scores|hundreds|many|numerous|a\s+number\s+of|more|some")
+_QUAL = (r"(?P<qual>at\s+least|more\s+than|over|almost|nearly|about|around|some|up\s+to"
+         r"|as\s+many\s+as|approximately|roughly|an\s+estimated)\s+")
+_ADJ = r"(?:(?:other|more|further|additional|young|elderly|old|local|Ukrainian|Russian|civilian" \
+       r"|\d+-year-old|[a-z]+-year-old|teenage|little|adult|injured|wounded)\s+){0,3}"
+_PEOPLE = re.compile(
+    rf"(?<![\w-])(?:{_QUAL})?(?:(?P<poss>her|his|their)\s+)?(?P<num>{_NUMWORD}|an?|the)\s+{_ADJ}"
+    rf"(?P<noun>{_CHILD}|{_OFFSPRING}|{_ADULT})\b"
+    rf"|(?<![\w-])(?P<lone>an?)\s+(?P<age>\d+|[a-z]+(?:-[a-z]+)?)-year-old\b(?!\s*-)"
+    rf"(?!\s+(?:{_ADULT}|{_CHILD}|{_OFFSPRING}))",
+    re.I,
+)
+_BARE = re.compile(rf"(?<![\w-])(?:{_QUAL})?(?P<num>\d{{1,3}}(?:,\d{{3}})*|\d+|{_NUMWORD})\b", re.I)
+_SUBSET = re.compile(r"(?:including|among\s+(?:them|the\s+\w+|whom)|of\s+(?:them|whom|which)"
+                     r"|among|included)[\s,:]*$", re.I)
+_VAGUE = {"several", "a few", "dozens", "scores", "hundreds", "many", "numerous", "a number of",
+          "more", "some"}
+_UPDATE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|reached|updated"
+                     r"|now\s+stands|has\s+grown|grew)\b", re.I)
+_PASSIVE_GAP = re.compile(
+    r"^(?:\s*,[^,]{0,60},)?\s*(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got"
+    r"|also|reportedly|later|were\s+later|all|both|each)\s+)*$", re.I)
+_AGE = re.compile(r"\b(?:aged|ages?)\s+(\d+)(?:\s*(?:and|,)\s*(\d+))*|\b(\d+)-year-old", re.I)
+
+_CAUSES: list[tuple[re.Pattern[str], Cause]] = [
+    (re.compile(r"\b(?:glide\s+bombs?|guided\s+(?:aerial\s+)?bombs?|aerial\s+bombs?|KABs?"
+                r"|FAB-?\d*)\b", re.I), "glide bomb"),
+    (re.compile(r"\b(?:missiles?|Iskander|Kinzhal|Kh-\d+|S-300|rocket\s+attack)\b", re.I),
+     "missile strike"),
+    (re.compile(r"\b(?:drones?|UAVs?|Shaheds?|Geran|FPV|kamikaze)\b", re.I), "drone attack"),
+    (re.compile(r"\b(?:shell(?:ing|ed|s)?|artillery|mortars?|MLRS|Grad|multiple\s+rocket"
+                r"|rocket\s+launchers?|cluster\s+munitions?)\b", re.I), "shelling"),
+    (re.compile(r"\b(?:air\s*strikes?|bombing|bombed|air\s+raid)\b", re.I), "airstrike"),
+]
+
+_WORD_NUMS = {"a": 1, "an": 1, "the": 1, "one": 1, "a dozen": 12, "two dozen": 24}
+
+
+@dataclass
+class Count:
+    value: int | None
+    qualifier: Qualifier
+    start: int
+    end: int
+    child: bool
+    subset: bool
+
+
+@dataclass
+class Toll:
+    killed: int | None = None
+    injured: int | None = None
+    children_killed: int | None = None
+    children_injured: int | None = None
+    killed_q: Qualifier | None = None
+    injured_q: Qualifier | None = None
+    reported: bool = False
+    update: bool = False
+
+
+@dataclass
+class Incident:
+    place: Place | None
+    when: EventDate
+    cause: Cause
+    perpetrator: Actor | None
+    evidence: Evidence
+    toll: Toll = field(default_factory=Toll)
+    last_sentence: int = -1
+
+
+def _qual(text: str | None) -> Qualifier:
+    if not text:
+        return "exact"
+    t = " ".join(text.lower().split())
+    if t in ("at least", "more than", "over"):
+        return "at_least"
+    if t in ("up to", "as many as"):
+        return "at_most"
+    return "approx"
+
+
+def _value(num: str) -> int | None:
+    n = " ".join(num.lower().split())
+    if n in _WORD_NUMS:
+        return _WORD_NUMS[n]
+    if n in _VAGUE:
+        return None
+    if n.replace(",", "").isdigit():
+        return int(n.replace(",", ""))
+    return parse_words(n)
+
+
+def _is_child(noun: str, sentence: str, start: int) -> bool:
+    n = noun.lower()
+    if re.fullmatch(_CHILD, n, re.I):
+        return True
+    if re.fullmatch(_OFFSPRING, n, re.I):
+        ages = [int(a) for m in _AGE.finditer(sentence) for a in m.groups() if a]
+        return bool(re.search(r"\b(?:minors?|underage|young|little|infant|teenage)\b", sentence,
+                              re.I)) or any(a < 18 for a in ages)
+    before = sentence[max(0, start):start + 60]
+    m = re.search(r"(\d+)-year-old", before)
+    return bool(m and int(m.group(1)) < 18)
+
+
+def people_counts(sentence: str) -> list[Count]:
+    """Counts of people in a sentence, with whether they are children and a subset."""
+    out: list[Count] = []
+    for m in _PEOPLE.finditer(sentence):
+        if m.group("lone"):
+            age = m.group("age")
+            value_age = int(age) if age.isdigit() else parse_words(age.replace("-", " "))
+            child = value_age is not None and value_age < 18
+            out.append(Count(1, "exact", m.start(), m.end(), child,
+                             bool(_SUBSET.search(sentence[:m.start()]))))
+            continue
+        num = m.group("num")
+        noun = m.group("noun")
+        if num.lower() == "the" and not re.fullmatch(r"couple", noun, re.I):
+            continue
+        if num.lower() in ("more", "some") and not m.group("qual"):
+            if not re.fullmatch(r"others?|people", noun, re.I):
+                continue
+        value = _value(num)
+        if re.fullmatch(r"couple", noun, re.I):
+            value = 2 if num.lower() in ("a", "an", "the") else value
+        if value is not None and value > 1 and num.lower() in ("a", "an"):
+            value = 1
+        if num.lower() in ("a", "an") and re.search(r"s$", noun) and noun.lower() not in (
+                "boss",) and not re.fullmatch(r"couple|police", noun, re.I):
+            # "a number of people" is vague; "a ... residents" is not a count
+            continue
+        qual = _qual(m.group("qual")) if m.group("qual") else ("approx" if value is None
+                                                                else "exact")
+        child = _is_child(noun, sentence, m.start())
+        subset = bool(_SUBSET.search(sentence[:m.start()]))
+        out.append(Count(value, qual, m.start(), m.end(), child, subset))
+    return out
+
+
+def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
+    """Numbers standing for people next to a toll word: "11 dead", "killing two"."""
+    out: list[Count] = []
+    for m in _BARE.finditer(sentence):
+        if any(c.start <= m.start() < c.end for c in taken):
+            continue
+        after = sentence[m.end():m.end() + 30]
+        before = sentence[max(0, m.start() - 45):m.start()]
+        adjacent_after = re.match(r"^\s+(?:more\s+|other\s+)?(?:dead|killed|injured|wounded|hurt"
+                                  r"|died|deaths|fatalities|casualties)\b", after, re.I)
+        adjacent_before = re.search(
+            r"(?:killed|killing|kills|wounded|wounding|injuring|injured|toll|deaths?)"
+            r"(?:\s+\w+){0,5}?\s+(?:to|at|of|is|was|stands\s+at|reached)?\s*$"
+            r"|(?:killing|wounding|injuring|killed|wounded|injured)\s+$", before, re.I)
+        if not (adjacent_after or adjacent_before):
+            continue
+        if re.match(r"^\s*(?:%|per\s*cent|percent|km|kilomet|miles|metres|meters|hours|days"
+                    r"|minutes|years|drones?|missiles?|times)\b", after, re.I):
+            continue
+        if _MILITARY.match(after):
+            continue
+        value = _value(m.group("num"))
+        num = m.group("num").lower()
+        if num in ("a", "an", "the", "more", "some", "many") and value is None:
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", num):
+            continue
+        qual = _qual(m.group("qual")) if m.group("qual") else ("approx" if value is None
+                                                                else "exact")
+        out.append(Count(value, qual, m.start(), m.end(), False,
+                         bool(_SUBSET.search(sentence[:m.start()]))))
+    return out
+
+
+def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
+    """killed or injured: a cue right after the count (passive), else the nearest before it."""
+    cues = [(m.start(), m.end(), "killed") for m in KILLED.finditer(sentence)]
+    cues += [(m.start(), m.end(), "injured") for m in INJURED.finditer(sentence)]
+    cues.sort()
+    others = [o for o in counts if o is not c]
+    for s, _e, role in cues:
+        if s >= c.end:
+            gap = sentence[c.end:s]
+            if any(c.end <= o.start < s for o in others):
+                break
+            if _PASSIVE_GAP.match(gap) or re.fullmatch(r"\s*", gap):
+                return role
+            break
+    left = [(e, role) for s, e, role in cues if e <= c.start]
+    if left:
+        e, role = left[-1]
+        gap = sentence[e:c.start]
+        if not re.search(r"[.;]", gap) and len(gap) < 80:
+            return role
+    return None
+
+
+def sentence_toll(sentence: str) -> Toll | None:
+    """The toll a single sentence states, or None when it states none."""
+    if not (KILLED.search(sentence) or INJURED.search(sentence)):
+        return None
+    counts = people_counts(sentence)
+    counts += _bare_counts(sentence, counts)
+    counts.sort(key=lambda c: c.start)
+    toll = Toll()
+    for c in counts:
+        tail = sentence[c.end:c.end + 20]
+        if re.match(r"^\s+(?:of|out\s+of)\s+(?:the|them|those|these|whom)\b", tail, re.I):
+            continue  # "two of the injured": a subset we do not model
+        if _MILITARY.match(sentence[c.end:]) and not c.child:
+            continue
+        role = _role(sentence, c, counts)
+        if role is None:
+            continue
+        toll.reported = True
+        if role == "killed":
+            _add(toll, "killed", c)
+        else:
+            _add(toll, "injured", c)
+    if not toll.reported:
+        return None
+    toll.update = bool(_UPDATE.search(sentence))
+    return toll
+
+
+def _add(toll: Toll, role: str, c: Count) -> None:
+    child_attr = "children_killed" if role == "killed" else "children_injured"
+    q_attr = "killed_q" if role == "killed" else "injured_q"
+    if c.child:
+        setattr(toll, child_attr, (getattr(toll, child_attr) or 0) + (c.value or 0)
+                if c.value is not None else getattr(toll, child_attr))
+    if c.subset:
+        return
+    current = getattr(toll, role)
+    if c.value is None:
+        if getattr(toll, q_attr) is None:
+            setattr(toll, q_attr, c.qualifier)
+        return
+    setattr(toll, role, (current or 0) + c.value)
+    if getattr(toll, q_attr) in (None, "exact") or c.qualifier != "exact":
+        setattr(toll, q_attr, c.qualifier if getattr(toll, q_attr) in (None, "exact")
+                else getattr(toll, q_attr))
+
+
+def _cause(*texts: str) -> Cause | None:
+    for pattern, cause in _CAUSES:
+        if any(pattern.search(t) for t in texts):
+            return cause
+    return None
+
+
+def _perpetrator(s: Annotated, place: Place | None) -> Actor | None:
+    for a in s.actors:
+        if a.actor.name in ("Russia", "Ukraine") and a.role_hint == "demonym":
+            if re.match(r"^\s*(?:shelling|missiles?|drones?|strikes?|attacks?|forces|troops"
+                        r"|army|bombs?|artillery|glide|guided|air)", s.text[a.end:], re.I):
+                return a.actor
+    if place is not None and place.country_code == "RU":
+        return actor("Ukraine")
+    return actor("Russia")
+
+
+def _compatible(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a == b or a.name == b.name:
+        return True
+    if a.admin1 and a.admin1 == b.admin1:
+        if "region" in (a.location_type, b.location_type):
+            return True
+        return a.name.split()[0] == b.name.split()[0]
+    return False
+
+
+def _specific(a: Place | None, b: Place | None) -> Place | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    rank = {"city": 0, "district": 1, "region": 2, "area": 3, "country": 4}
+    return a if rank[a.location_type] <= rank[b.location_type] else b
+
+
+def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
+    incidents: list[Incident] = []
+    recent_place: tuple[int, Place] | None = None
+    recent_date: tuple[int, EventDate] | None = None
+    for s in ctx.sentences:
+        idx = s.sentence.index
+        place = most_specific(s.places)
+        when = s.date.when if s.date is not None and s.date.kind != "background" else None
+        toll = None if s.background else sentence_toll(s.text)
+        if toll is None:
+            if place is not None:
+                recent_place = (idx, place)
+            if when is not None:
+                recent_date = (idx, when)
+            continue
+        if place is None and recent_place and idx - recent_place[0] <= 2:
+            place = recent_place[1]
+        if when is None and recent_date and idx - recent_date[0] <= 2:
+            when = recent_date[1]
+        target = _find_incident(incidents, place, when, idx)
+        if target is None:
+            target = Incident(place, when or ctx.default_date(), "other",
+                              None, s.evidence())
+            incidents.append(target)
+        else:
+            target.evidence = merge_evidence(target.evidence, s.evidence(), ctx.text)
+            target.place = _specific(target.place, place) if _compatible(target.place, place) \
+                else target.place
+        context_text = [s.text] + [o.text for o in ctx.sentences
+                                   if 0 < idx - o.sentence.index <= 2]
+        cause = _cause(s.text) or _cause(*context_text)
+        if target.cause == "other" and cause:
+            target.cause = cause
+        if target.perpetrator is None:
+            target.perpetrator = _perpetrator(s, target.place)
+        _merge(target.toll, toll)
+        target.last_sentence = idx
+        if place is not None:
+            recent_place = (idx, place)
+        if when is not None:
+            recent_date = (idx, when)
+    out: list[CasualtyFact] = []
+    for inc in incidents:
+        t = inc.toll
+        qualifier = t.killed_q if t.killed is not None or t.killed_q else t.injured_q
+        out.append(CasualtyFact(
+            cause=inc.cause, killed=t.killed, injured=t.injured,
+            children_killed=t.children_killed, children_injured=t.children_injured,
+            qualifier=qualifier or "exact", when=inc.when, place=inc.place,
+            perpetrator=inc.perpetrator, evidence=inc.evidence,
+        ))
+    return out
+
+
+def _find_incident(incidents: list[Incident], place: Place | None, when: EventDate | None,
+                   idx: int) -> Incident | None:
+    for inc in reversed(incidents):
+        if when is not None and inc.when != when:
+            continue
+        if place is None:
+            if idx - inc.last_sentence <= 3:
+                return inc
+            continue
+        if _compatible(inc.place, place) and (inc.place is not None or idx - inc.last_sentence <= 2):
+            return inc
+    return None
+
+
+def _merge(into: Toll, new: Toll) -> None:
+    """Later figures for the same incident replace earlier ones (tolls are revised upwards)."""
+    for attr in ("killed", "injured", "children_killed", "children_injured"):
+        value = getattr(new, attr)
+        if value is not None:
+            setattr(into, attr, value)
+    for attr, fig in (("killed_q", "killed"), ("injured_q", "injured")):
+        if getattr(new, fig) is not None or getattr(into, fig) is None:
+            if getattr(new, attr) is not None:
+                setattr(into, attr, getattr(new, attr))
+    into.reported = True

@@ -1,0 +1,64 @@
+"""Verb and noun cues shared by the fact readers: what a number next to a weapon means."""
+
+from __future__ import annotations
+
+import re
+
+INTERCEPT = re.compile(
+    r"\b(?:shot\s+down|shoot(?:ing)?\s+down|shoots\s+down|downed|downing|destroyed|destroy(?:ing|s)?"
+    r"|intercepted|intercept(?:ing|s)?|neutrali[sz]ed|neutrali[sz](?:e|ing)|repelled|eliminated"
+    r"|taken\s+out|knocked\s+out|brought\s+down|were\s+hit\s+by\s+air\s+defen[cs]es?"
+    r"|defeated|foiled|thwarted)\b",
+    re.I,
+)
+LAUNCH = re.compile(
+    r"\b(?:launched|launching|launches|launch|fired|firing|fires|fire|attacked|attacking|attacks"
+    r"|used|using|sent|sending|deployed|deploying|struck|unleashed|unleashing|hurled|lobbed"
+    r"|targeted|targeting|pounded|pounding|hit|hitting|involved|involving|included|including"
+    r"|comprised|consisting|barrage|salvo|wave|attack|assault|strike|raid|onslaught)\b",
+    re.I,
+)
+NOT_INTERCEPT = re.compile(
+    r"\b(?:lost\s+(?:locally|(?:from|off)\s+(?:the\s+)?radar)|locally\s+lost|location\s+lost"
+    r"|did\s+not\s+reach|didn't\s+reach|failed\s+to\s+reach|never\s+reached|hit\s+(?:their|its)"
+    r"\s+targets?|reached\s+(?:their|its)\s+targets?|struck\s+(?:their|its)\s+targets?"
+    r"|suppressed|jammed|diverted|redirected|went\s+off\s+course|strayed|disappeared"
+    r"|electronic\s+warfare|crashed|fell\s+(?:in|on)|were\s+lost|was\s+lost|got\s+through"
+    r"|broke\s+through|evaded|missed)\b",
+    re.I,
+)
+KILLED = re.compile(
+    r"\b(?:killed|killing|kills|kill|dead|died|dies|die|deaths?|death\s+toll|toll|fatalities"
+    r"|lost\s+(?:their|his|her)\s+lives?|perished|slain|lifeless|bodies|body)\b",
+    re.I,
+)
+INJURED = re.compile(
+    r"\b(?:wounded|wounding|wounds|injured|injuring|injures|injuries|hurt|hospitali[sz]ed"
+    r"|casualties)\b",
+    re.I,
+)
+PRODUCTION = re.compile(
+    r"\b(?:produc(?:e|es|ed|ing|tion)|manufactur(?:e|es|ed|ing)|make|makes|making|made|build"
+    r"|builds|building|built|output|assembl(?:e|es|ed|ing)|roll(?:ed)?\s+out|turn(?:ed)?\s+out"
+    r"|fabricat(?:e|ed|ing))\b",
+    re.I,
+)
+PLEDGE = re.compile(
+    r"\b(?:pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|provid(?:e|es|ed|ing)|allocat(?:e|es|ed"
+    r"|ing)|contribut(?:e|es|ed|ing|ion)|donat(?:e|es|ed|ing|ion)|commit(?:s|ted|ting)?"
+    r"|announc(?:e|es|ed|ing)|give|gives|gave|giving|grant(?:s|ed)?|send(?:s|ing)?|sent"
+    r"|package|aid|assistance|support|funding|fund|earmark(?:ed)?|approv(?:e|es|ed)|transfer"
+    r"(?:s|red)?|disburs(?:e|ed|ing))\b",
+    re.I,
+)
+WAR_CONTEXT = re.compile(
+    r"\b(?:russia|russian|ukraine|ukrainian|kremlin|moscow|kyiv|invasion|war|air\s+defen[cs]es?"
+    r"|air\s+force|military|troops|front\s*line|shelling|missile|drone|attack|strike|army"
+    r"|forces|defen[cs]e\s+ministry|occupied|occupation)\b",
+    re.I,
+)
+
+
+def war_score(text: str) -> int:
+    """How many war-context words the text holds; a crude guard against off-topic articles."""
+    return len(WAR_CONTEXT.findall(text))

@@ -1,0 +1,101 @@
+"""Production figures and plans: who makes how many of which weapon, by when, at what cost."""
+
+from __future__ import annotations
+
+import re
+
+from flows.extract.context import Annotated, ArticleContext
+from flows.extract.cues import PRODUCTION
+from flows.extract.model import Actor, Period, ProductionFact
+from flows.extract.money import find_money, to_usd
+from flows.extract.weapons import WeaponMention
+
+_GAP = re.compile(r"^[\s-]*(?:(?:[\w-]+|medium-\s+and\s+long-range)[\s-]+){0,4}?$", re.I)
+_PER_YEAR = re.compile(r"\b(?:a|per|each|every)\s+year\b|\bannual(?:ly)?\b|\byearly\b", re.I)
+_PER_MONTH = re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b", re.I)
+_BY_YEAR = re.compile(r"\b(?:by|in|until|through|for|before|during)\s+(?:the\s+end\s+of\s+)?"
+                      r"(?P<y>20\d\d)\b", re.I)
+_THIS_YEAR = re.compile(r"\b(?P<rel>this|next)\s+year\b", re.I)
+_NOT_OUTPUT = re.compile(r"\b(?:stock|stockpile|arsenal|inventory|percent|%|times|share"
+                         r"|destroyed|shot\s+down|launched|fired|intercepted)\b", re.I)
+
+
+def _actor_of(s: Annotated, prev: Actor | None) -> Actor | None:
+    for a in s.actors:
+        if a.actor.actor_type == "state":
+            return a.actor
+    return prev
+
+
+def _target_year(s: Annotated, ctx: ArticleContext) -> int | None:
+    m = _BY_YEAR.search(s.text)
+    if m:
+        return int(m.group("y"))
+    rel = _THIS_YEAR.search(s.text)
+    if rel and ctx.published is not None:
+        return ctx.published.year + (1 if rel.group("rel").lower() == "next" else 0)
+    return None
+
+
+def _period(s: Annotated, target_year: int | None) -> Period:
+    if _PER_MONTH.search(s.text):
+        return "month"
+    if _PER_YEAR.search(s.text) or target_year is not None:
+        return "year"
+    return "total"
+
+
+def _counted_weapon(s: Annotated, end: int) -> WeaponMention | None:
+    for w in s.weapons:
+        if w.start >= end:
+            gap = s.text[end:w.start]
+            return w if _GAP.match(gap) and not re.search(r"\b(?:of|and|or|to|in)\s*$", gap)\
+                or gap.strip() == "" or re.fullmatch(r"\s*medium-\s+and\s+long-range\s+", gap)\
+                else None
+    return None
+
+
+def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
+    out: list[ProductionFact] = []
+    prev_actor: Actor | None = None
+    for i, s in enumerate(ctx.sentences):
+        if not PRODUCTION.search(s.text) or s.background and not _BY_YEAR.search(s.text):
+            prev_actor = _actor_of(s, prev_actor)
+            continue
+        actor = _actor_of(s, prev_actor)
+        prev_actor = actor
+        target_year = _target_year(s, ctx)
+        facts: list[ProductionFact] = []
+        for q in s.quantities:
+            w = _counted_weapon(s, q.end)
+            if w is None:
+                continue
+            after = s.text[w.end:w.end + 25]
+            if re.match(r"^\s*(?:stock|stockpile|arsenal)", after, re.I):
+                continue
+            clause = s.text[max(0, q.start - 80):q.start]
+            if _NOT_OUTPUT.search(clause) and not PRODUCTION.search(clause):
+                continue
+            facts.append(ProductionFact(
+                actor=actor, weapon=w.weapon, quantity=q.value, qualifier=q.qualifier,
+                period=_period(s, target_year), target_year=target_year, cost_usd=None,
+                evidence=s.evidence(),
+            ))
+        if facts:
+            cost = _cost(ctx, i)
+            if cost is not None and len(facts) == 1:
+                facts[0].cost_usd = cost
+            out.extend(facts)
+    return out
+
+
+def _cost(ctx: ArticleContext, i: int) -> float | None:
+    """A cost stated in the same sentence or the next one ("... at a cost of $7.66 billion")."""
+    for s in ctx.sentences[i:i + 2]:
+        for m in find_money(s.text):
+            if re.search(r"\b(?:cost|worth|price|budget|valued|spend|invest|at\s+a|for)\b",
+                         s.text[max(0, m.start - 40):m.start], re.I):
+                usd = to_usd(m.amount, m.currency, ctx.published)
+                if usd is not None:
+                    return usd
+    return None

@@ -1,0 +1,340 @@
+"""Attack figures: launched and intercepted per weapon type, within and across sentences.
+
+A sentence yields *items*: a count tied to a weapon and a role (launched or intercepted),
+read from the verb nearest to it. Items are then merged into one row per weapon type of an
+attack, so "launched 31 drones ... destroyed 28 of them" is one row, and "28 attack drones
+and three cruise missiles" is two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from flows.extract.actors import actor
+from flows.extract.context import Annotated, ArticleContext, merge_evidence, most_specific
+from flows.extract.cues import INTERCEPT, LAUNCH, NOT_INTERCEPT
+from flows.extract.model import Actor, Evidence, EventDate, Place, Qualifier, StrikeFact, Weapon
+from flows.extract.numbers import Quantity
+from flows.extract.places import PlaceMention
+from flows.extract.weapons import WeaponMention
+
+Role = Literal["launched", "intercepted", "skip"]
+
+# Words allowed between a number and the weapon it counts ("28 Russian attack drones").
+_GAP = re.compile(
+    r"^(?:\s+|-)(?:(?:more|other|further|additional|enemy|hostile|russian|ukrainian|iranian"
+    r"|iranian-made|russian-made|north\s+korean|north\s+korean-made|combat|long-range|medium-"
+    r"|medium|short-range|and|-type|type|new|unmanned|aerial|kamikaze|attack|strike|heavy|large"
+    r"|guided|incoming)[\s-]+){0,4}$",
+    re.I,
+)
+_PARTITIVE = re.compile(r"^\s+(?:of|out\s+of)\s+(?:the|these|those|them|all)?\s*", re.I)
+_OF_THEM = re.compile(r"^\s+(?:of|out\s+of)\s+(?:them|these|those)\b", re.I)
+_OF_N = re.compile(r"^\s+(?:of|out\s+of)\s+(?:the\s+)?$", re.I)
+_ALL = re.compile(r"\b(?:all|each\s+of\s+the|every\s+one\s+of\s+the)\s+$", re.I)
+_RIGHT_CUE = re.compile(
+    r"^[\s,]*(?:(?:that|which)\s+)?(?:were|was|had\s+been|have\s+been|has\s+been|being|got)?\s*"
+    r"(?:\w+ly\s+)?(?:(?P<intercept>" + INTERCEPT.pattern[3:-3] + r")|(?P<skip>"
+    + NOT_INTERCEPT.pattern[3:-3] + r")|(?P<launch>launched|fired|used|sent|deployed))\b",
+    re.I,
+)
+_PLACE_PREP = re.compile(r"(?:over|above|on|at|in|against|targeting|toward|towards|near)\s+(?:the\s+)?$",
+                         re.I)
+
+
+@dataclass
+class Item:
+    role: Role
+    weapon: Weapon
+    value: int | None
+    qualifier: Qualifier
+    sentence: Annotated
+    start: int
+    all_of: bool = False  # "all 14": launched equals intercepted
+    launched_hint: tuple[int, Qualifier] | None = None  # "18 out of 23": the 23
+    refers_back: bool = False  # "21 of them": the weapon of the previous row
+    place: Place | None = None
+
+
+@dataclass
+class Row:
+    weapon: Weapon
+    when: EventDate
+    place: Place | None
+    attacker: Actor | None
+    evidence: Evidence
+    launched: int | None = None
+    launched_q: Qualifier | None = None
+    intercepted: int | None = None
+    intercepted_q: Qualifier | None = None
+    order: int = 0
+    sentences: set[int] = field(default_factory=set)
+
+
+def _role_at(text: str, pos: int, end: int) -> Role | None:
+    """The role of a count from the cue right after it, else the nearest cue before it."""
+    right = _RIGHT_CUE.match(text[end:])
+    if right:
+        if right.group("intercept"):
+            return "intercepted"
+        if right.group("skip"):
+            return "skip"
+        return "launched"
+    left = text[:pos]
+    best: tuple[int, Role] | None = None
+    for pattern, role in ((INTERCEPT, "intercepted"), (LAUNCH, "launched"),
+                          (NOT_INTERCEPT, "skip")):
+        for m in pattern.finditer(left):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), role)  # type: ignore[assignment]
+    return best[1] if best else None
+
+
+def _place_for(s: Annotated, pos: int) -> Place | None:
+    """The target place nearest after a count ("... over Odesa region"), else the sentence's."""
+    after = [p for p in s.places if p.start >= pos and p.place.location_type != "country"
+             and _PLACE_PREP.search(s.text[max(0, p.start - 14):p.start])]
+    if after:
+        return after[0].place
+    return most_specific(s.places)
+
+
+def _weapon_after(s: Annotated, pos: int) -> WeaponMention | None:
+    for w in s.weapons:
+        if w.start >= pos:
+            return w if _GAP.match(s.text[pos:w.start]) or s.text[pos:w.start].strip() == "" \
+                else None
+    return None
+
+
+def sentence_items(s: Annotated) -> list[Item]:
+    """Counts tied to weapons in one sentence, with their roles."""
+    if s.background or s.date is not None and s.date.kind == "background":
+        return []
+    items: list[Item] = []
+    text = s.text
+    quantities = s.quantities
+    used: set[int] = set()
+    for i, q in enumerate(quantities):
+        if i in used:
+            continue
+        after = text[q.end:]
+        # "18 out of 23 drones", "21 of the 28 drones"
+        if i + 1 < len(quantities) and _OF_N.match(text[q.end:quantities[i + 1].start]):
+            total = quantities[i + 1]
+            w = _weapon_after(s, total.end)
+            if w is not None:
+                used.add(i + 1)
+                role = _role_at(text, q.start, w.end)
+                if role == "skip":
+                    continue
+                items.append(Item("intercepted", w.weapon, q.value, q.qualifier, s, q.start,
+                                  launched_hint=(total.value, total.qualifier)
+                                  if total.value is not None else None,
+                                  place=_place_for(s, w.end)))
+                continue
+        # "21 of them"
+        if _OF_THEM.match(after):
+            role = _role_at(text, q.start, q.end + _OF_THEM.match(after).end())  # type: ignore[union-attr]
+            if role in ("intercepted", None):
+                items.append(Item("intercepted", _GENERIC, q.value, q.qualifier, s, q.start,
+                                  refers_back=True, place=_place_for(s, q.end)))
+            continue
+        w = _weapon_after(s, q.end)
+        partitive = _PARTITIVE.match(after)
+        if w is None and partitive:
+            # "21 of the drones"
+            cand = _weapon_after(s, q.end + partitive.end())
+            if cand is not None:
+                role = _role_at(text, q.start, cand.end)
+                if role in ("intercepted", None):
+                    items.append(Item("intercepted", cand.weapon, q.value, q.qualifier, s,
+                                      q.start, refers_back=True, place=_place_for(s, cand.end)))
+                continue
+        if w is None:
+            continue
+        role = _role_at(text, q.start, w.end)
+        if role is None or role == "skip":
+            continue
+        all_of = bool(_ALL.search(text[:q.start]))
+        items.append(Item(role, w.weapon, q.value, q.qualifier, s, q.start, all_of=all_of,
+                          place=_place_for(s, w.end)))
+    # A bare count after a counted weapon, elliptical: "20 drones over Belgorod, five over
+    # Kursk" or "... destroyed 21 and two were lost".
+    items.extend(_elliptical(s, items, used))
+    return sorted(items, key=lambda it: it.start)
+
+
+def _elliptical(s: Annotated, items: list[Item], used: set[int]) -> list[Item]:
+    if not items:
+        return []
+    out: list[Item] = []
+    taken = {it.start for it in items}
+    for i, q in enumerate(s.quantities):
+        if q.start in taken or i in used or q.value is None:
+            continue
+        prev = [it for it in items if it.start < q.start]
+        if not prev:
+            continue
+        last = prev[-1]
+        tail = s.text[q.end:q.end + 40]
+        over = re.match(r"^\s+(?:more\s+)?(?:over|above|in|on)\s+(?:the\s+)?", tail, re.I)
+        if over:
+            places = [p for p in s.places if p.start >= q.end]
+            out.append(Item(last.role, last.weapon, q.value, q.qualifier, s, q.start,
+                            place=places[0].place if places else None))
+            continue
+        right = _RIGHT_CUE.match(s.text[q.end:])
+        if right and right.group("intercept") and last.role == "launched":
+            out.append(Item("intercepted", last.weapon, q.value, q.qualifier, s, q.start,
+                            refers_back=True))
+    return out
+
+
+_GENERIC = Weapon("drone", "drone")
+
+
+def _same_weapon(a: Weapon, b: Weapon) -> bool:
+    return (a.category, a.subcategory, a.model) == (b.category, b.subcategory, b.model)
+
+
+def _compatible(specific: Weapon, general: Weapon) -> bool:
+    """`general` may refer back to `specific` ("the drones" after "28 Shahed drones")."""
+    if specific.category != general.category:
+        return False
+    if general.model and general.model != specific.model:
+        return False
+    return not (general.subcategory and general.subcategory != specific.subcategory)
+
+
+def _attacker(s: Annotated, place: Place | None, w_start: int) -> Actor | None:
+    """Who attacked: the demonym on the weapon, the subject of a launch verb, else the side
+    opposite the target's country."""
+    for a in s.actors:
+        if a.actor.name in ("Russia", "Ukraine"):
+            tail = s.text[a.end:a.end + 40]
+            if a.role_hint == "demonym" and a.start < w_start and a.end >= w_start - 40:
+                return a.actor
+            if re.match(r"^\s*(?:'s\s+(?:army|forces|military|troops)\s+)?(?:has\s+|have\s+|had\s+)?"
+                        r"(?:launched|fired|attacked|struck|sent|used|unleashed|hit|targeted)",
+                        tail, re.I):
+                return a.actor
+    if place is not None and place.country_code == "RU":
+        return actor("Ukraine")
+    if place is not None and place.country_code == "UA":
+        return actor("Russia")
+    for a in s.actors:
+        if a.role_hint == "demonym" and a.actor.name in ("Russia", "Ukraine") \
+                and abs(a.start - w_start) < 60:
+            return a.actor
+    return None
+
+
+def extract_strikes(ctx: ArticleContext) -> list[StrikeFact]:
+    rows: list[Row] = []
+    last_date: EventDate | None = None
+    last_paragraph = -1
+    for s in ctx.sentences:
+        items = sentence_items(s)
+        if s.sentence.paragraph != last_paragraph and s.date is None:
+            pass
+        if s.date is not None and s.date.kind != "background":
+            when = s.date.when
+            last_date = when
+        elif last_date is not None:
+            when = last_date
+        else:
+            when = ctx.default_date()
+        last_paragraph = s.sentence.paragraph
+        for it in items:
+            _apply(rows, it, when, ctx)
+    rows = _drop_totals(rows)
+    out: list[StrikeFact] = []
+    for r in sorted(rows, key=lambda r: r.order):
+        if r.launched is None and r.intercepted is None and r.launched_q is None:
+            continue
+        out.append(StrikeFact(
+            weapon=r.weapon, launched=r.launched, launched_qualifier=r.launched_q,
+            intercepted=r.intercepted, intercepted_qualifier=r.intercepted_q,
+            when=r.when, place=r.place, attacker=r.attacker or actor("Russia"),
+            evidence=r.evidence,
+        ))
+    return out
+
+
+def _apply(rows: list[Row], it: Item, when: EventDate, ctx: ArticleContext) -> None:
+    ev = it.sentence.evidence()
+    idx = it.sentence.sentence.index
+    if it.role == "launched":
+        for r in reversed(rows):
+            if _same_weapon(r.weapon, it.weapon) and r.when == when and (
+                    it.place is None or r.place is None or r.place == it.place):
+                if r.launched is None or r.launched == it.value:
+                    _fill_launched(r, it, ev, idx, ctx)
+                    return
+                break
+        row = Row(it.weapon, when, it.place, _attacker(it.sentence, it.place, it.start), ev,
+                  order=len(rows))
+        _fill_launched(row, it, ev, idx, ctx)
+        rows.append(row)
+        return
+    # intercepted: attach to the latest compatible row of the same attack
+    target: Row | None = None
+    for r in reversed(rows):
+        if it.refers_back and it.weapon is _GENERIC:
+            target = r
+            break
+        if (_same_weapon(r.weapon, it.weapon) or _compatible(r.weapon, it.weapon)) \
+                and (r.intercepted is None or r.intercepted == it.value) \
+                and (it.place is None or r.place is None or r.place == it.place
+                     or idx in r.sentences or it.refers_back):
+            target = r
+            break
+    if target is None or (it.sentence.date is not None and target.when != when
+                          and not it.refers_back):
+        place = it.place
+        target = Row(it.weapon if it.weapon is not _GENERIC else _GENERIC, when, place,
+                     _attacker(it.sentence, place, it.start), ev, order=len(rows))
+        rows.append(target)
+    target.intercepted, target.intercepted_q = it.value, it.qualifier
+    if it.launched_hint and target.launched is None:
+        target.launched, target.launched_q = it.launched_hint
+    if it.all_of and target.launched is None:
+        target.launched, target.launched_q = it.value, it.qualifier
+    if target.place is None and it.place is not None:
+        target.place = it.place
+    if idx not in target.sentences:
+        target.evidence = merge_evidence(target.evidence, ev, ctx.text)
+        target.sentences.add(idx)
+
+
+def _fill_launched(r: Row, it: Item, ev: Evidence, idx: int, ctx: ArticleContext) -> None:
+    r.launched, r.launched_q = it.value, it.qualifier
+    if it.all_of:
+        r.intercepted, r.intercepted_q = it.value, it.qualifier
+    if idx not in r.sentences:
+        if r.sentences:
+            r.evidence = merge_evidence(r.evidence, ev, ctx.text)
+        else:
+            r.evidence = ev
+        r.sentences.add(idx)
+
+
+def _drop_totals(rows: list[Row]) -> list[Row]:
+    """A generic total followed by a breakdown by type keeps only the breakdown."""
+    keep: list[Row] = []
+    for r in rows:
+        generic = r.weapon.subcategory is None and r.weapon.model is None
+        if generic and r.launched is not None:
+            parts = [o for o in rows if o is not r and o.order > r.order and o.when == r.when
+                     and o.weapon.category == r.weapon.category
+                     and (o.weapon.subcategory or o.weapon.model) and o.launched is not None]
+            if len(parts) >= 2 and sum(o.launched or 0 for o in parts) <= r.launched:
+                continue
+        keep.append(r)
+    return keep
+
+
+__all__ = ["extract_strikes", "sentence_items", "PlaceMention"]
