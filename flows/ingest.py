@@ -1,0 +1,554 @@
+"""Ingest stage: files in the landing folder become raw articles, or rejects with a reason.
+
+Pure functions over the file system, with no Prefect and no DuckDB, so the loader and the flow
+can wrap them thinly and tests can call them directly. Bad input never raises: every problem
+becomes a `Reject` with a short stable `reason` code and one readable sentence.
+
+Discovery (`discover`) walks the landing folder recursively and sorts by name. Hidden entries
+(a leading dot, files or folders) and files still being written (`.part`, `.tmp`,
+`.crdownload`, `.partial`, a trailing `~`) are skipped silently: they are not input yet. A
+symlink is followed only when its target lies inside the landing folder; a link to a folder is
+not walked (its files are reached at their real place), a link leading outside is rejected
+unread. Sockets, pipes and devices are rejected unopened. A missing landing folder is a
+configuration error and raises.
+
+Decoding: a UTF-8, UTF-16 or UTF-32 byte-order mark decides the encoding. Without one, bytes
+holding NUL or more than 1% control characters are `not_text`. Otherwise the text must be
+strict UTF-8; an HTML page may instead declare its charset in a `<meta>` tag. Invalid UTF-8
+is then read as cp1252 (the usual encoding of Western text saved by older tools) only when
+that decoding is lossless (cp1252 leaves five byte values undefined; any of them fails it) and
+plausible: at least 70% of the non-space characters are ASCII and every other one is a letter
+or common typographic punctuation (curly quotes, dashes, the euro sign ...). Anything else is
+`invalid_encoding`; Cyrillic text in a legacy code page, for example, is not guessed at.
+JSON Lines files are UTF-8 by definition: without a byte-order mark, each line is decoded on
+its own and a line that is not UTF-8 is an `invalid_encoding` reject while the others load.
+
+Text is normalised by `normalise_text`, and `content_sha256` hashes that normalised text, so a
+story saved twice has one key for the loader to deduplicate on. Dates and other metadata
+follow `flows.ingest_formats`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import re
+import stat
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from flows.ingest_formats import (
+    Metadata,
+    MetadataError,
+    check_metadata,
+    clean_value,
+    read_html,
+    split_front_matter,
+    text_published_at,
+)
+
+TEXT_SUFFIXES = frozenset({".txt", ".md"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+JSONL_SUFFIXES = frozenset({".jsonl"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSONL_SUFFIXES
+IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
+CHUNK = 1024 * 1024
+MAX_CONTROL_SHARE = 0.01
+MIN_ASCII_SHARE = 0.7
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    path: Path  # absolute
+    name: str  # path relative to the landing folder, POSIX style
+    size: int
+    sha256: str  # of the file bytes
+
+
+@dataclass(frozen=True)
+class RawArticle:
+    article_id: str  # the file name, or "name#ID" for a JSON Lines article
+    content_sha256: str  # sha256 of the normalised text: the dedup key
+    text: str  # normalised article text (what offsets point into)
+    title: str | None
+    url: str | None
+    source: str | None
+    published_at: datetime | None  # naive, as written; date-only -> midnight
+    language: str | None  # from metadata if given (lower-case ISO 639-1), else None
+    source_file: str  # LandingFile.name
+    file_sha256: str
+
+
+@dataclass(frozen=True)
+class Reject:
+    source_file: str
+    file_sha256: str | None
+    file_size: int | None
+    line: int | None  # for JSON Lines
+    reason: str  # short stable code
+    detail: str  # one readable sentence
+
+
+# --- text ------------------------------------------------------------------------------------
+
+# Every separator str.splitlines() knows becomes "\n", so `text.split("\n")` and offsets agree.
+_LINE_BREAKS = re.compile("\r\n|[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff]")
+_EXTRA_BLANK_LINES = re.compile(r"\n{4,}")
+
+
+def normalise_text(text: str) -> str:
+    """Canonical article text: what offsets point into and what the dedup key hashes.
+
+    Line breaks become `\\n`, stray control characters and byte-order marks go, the text is
+    NFC, trailing whitespace leaves every line, runs of three or more blank lines shrink to
+    two, and the whole is stripped. Applying it twice changes nothing.
+    """
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _CONTROLS.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = _EXTRA_BLANK_LINES.sub("\n\n\n", text)
+    return text.strip()
+
+
+def content_hash(text: str) -> str:
+    """sha256 (hex) of the normalised text, so callers need not normalise first."""
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+# --- discovery -------------------------------------------------------------------------------
+
+
+def discover(landing_dir: Path, max_file_bytes: int) -> tuple[list[LandingFile], list[Reject]]:
+    """Files to read and files refused, both sorted by name (see the module docstring)."""
+    root = Path(os.path.realpath(landing_dir))
+    if not root.is_dir():
+        raise NotADirectoryError(f"landing folder {landing_dir} does not exist or is not a folder")
+    files: list[LandingFile] = []
+    rejects: list[Reject] = []
+    for entry_path, name in _walk(root, rejects):
+        result = _classify(root, entry_path, name, max_file_bytes)
+        if isinstance(result, LandingFile):
+            files.append(result)
+        elif result is not None:
+            rejects.append(result)
+    files.sort(key=lambda f: f.name)
+    rejects.sort(key=lambda r: r.source_file)
+    return files, rejects
+
+
+def _walk(root: Path, rejects: list[Reject]) -> Iterator[tuple[Path, str]]:
+    """Visible entries under `root` (not folders), with their POSIX names; no link is walked."""
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            rejects.append(_fs_reject(prefix.rstrip("/") or ".", "unreadable",
+                                      f"the folder could not be listed ({exc.strerror})"))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            name = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                stack.append((Path(entry.path), name + "/"))
+            else:
+                yield Path(entry.path), name
+
+
+def _classify(root: Path, path: Path, name: str, max_file_bytes: int
+              ) -> LandingFile | Reject | None:
+    """A LandingFile, a Reject, or None for entries that are not input (yet)."""
+    base = path.name
+    if base.endswith("~") or base.lower().endswith(IN_PROGRESS_SUFFIXES):
+        return None
+    if not _utf8_name(name):
+        return _fs_reject(_printable_name(name), "bad_file_name",
+                          "the file name is not valid UTF-8; rename the file")
+    if path.is_symlink():
+        target = Path(os.path.realpath(path))
+        if not target.is_relative_to(root):
+            return _fs_reject(name, "symlink_outside_landing",
+                              f"the link points outside the landing folder (to {target}); "
+                              "it was not read")
+        if target.is_dir():
+            return None  # its files are found at their real place inside the landing folder
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return _fs_reject(name, "not_a_file", f"the entry cannot be opened ({exc.strerror})")
+    if not stat.S_ISREG(st.st_mode):
+        return _fs_reject(name, "not_a_file",
+                          "the entry is not a regular file (a pipe, socket or device)")
+    suffix = Path(base).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        kind = f"'{suffix}' files are" if suffix else "files without a suffix are"
+        return _sized_reject(path, name, st.st_size, "unsupported_type",
+                             f"{kind} not read; supported: "
+                             f"{', '.join(sorted(SUPPORTED_SUFFIXES))}")
+    if st.st_size > max_file_bytes:
+        return _sized_reject(path, name, st.st_size, "too_large",
+                             f"the file has {st.st_size:,} bytes, above the limit of "
+                             f"{max_file_bytes:,}; it was not read")
+    try:
+        digest = _sha256_of(path)
+    except OSError as exc:
+        return _fs_reject(name, "unreadable", f"the file could not be read ({exc.strerror})")
+    return LandingFile(path=path, name=name, size=st.st_size, sha256=digest)
+
+
+def _sized_reject(path: Path, name: str, size: int, reason: str, detail: str) -> Reject:
+    try:
+        digest: str | None = _sha256_of(path)
+    except OSError:
+        digest = None
+    return Reject(name, digest, size, None, reason, detail)
+
+
+def _fs_reject(name: str, reason: str, detail: str) -> Reject:
+    return Reject(name, None, None, None, reason, detail)
+
+
+def _sha256_of(path: Path) -> str:
+    """Streamed, so a file of any size is hashed without being held in memory."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _utf8_name(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable_name(name: str) -> str:
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """Internal: the file (or line) is a reject; carries its reason and detail."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+def read_landing_file(f: LandingFile, max_file_bytes: int
+                      ) -> tuple[list[RawArticle], list[Reject]]:
+    """Articles in one landing file, and rejects for the file or for single JSON Lines lines.
+
+    `file_sha256` of what is returned is the hash of the bytes actually read, which differs
+    from `f.sha256` only when the file changed since discovery.
+    """
+    size: int | None = f.size
+    digest: str | None = f.sha256
+    try:
+        data = _read_bytes(f, max_file_bytes)
+        size, digest = len(data), hashlib.sha256(data).hexdigest()
+        if not data:
+            raise _Refused("empty_file", "the file is empty (0 bytes)")
+        suffix = Path(f.name).suffix.lower()
+        if suffix in JSONL_SUFFIXES:
+            return _read_jsonl(f.name, digest, len(data), _decode_lines(data))
+        text = _decode(data, html=suffix in HTML_SUFFIXES)
+        if suffix in HTML_SUFFIXES:
+            article = _read_html_article(f.name, digest, text)
+        elif suffix in TEXT_SUFFIXES:
+            article = _read_text_article(f.name, digest, text)
+        else:
+            raise _Refused("unsupported_type", f"'{suffix or f.name}' files are not read")
+    except _Refused as refused:
+        return [], [Reject(f.name, digest, size, None, refused.reason, refused.detail)]
+    return [article], []
+
+
+def _read_bytes(f: LandingFile, max_file_bytes: int) -> bytes:
+    _check_link(f)
+    try:
+        st = os.stat(f.path)
+        if not stat.S_ISREG(st.st_mode):
+            raise _Refused("not_a_file", "the entry is not a regular file")
+        if st.st_size > max_file_bytes:
+            raise _Refused("too_large", f"the file has {st.st_size:,} bytes, above the limit "
+                                        f"of {max_file_bytes:,}; it was not read")
+        with open(f.path, "rb") as fh:
+            data = fh.read(max_file_bytes + 1)
+    except FileNotFoundError:
+        raise _Refused("not_a_file", "the file disappeared after it was found") from None
+    except OSError as exc:
+        raise _Refused("unreadable", f"the file could not be read ({exc.strerror})") from None
+    if len(data) > max_file_bytes:
+        raise _Refused("too_large", f"the file grew above the limit of {max_file_bytes:,} "
+                                    "bytes while it was read; it was not loaded")
+    return data
+
+
+def _check_link(f: LandingFile) -> None:
+    """Re-check a link found at discovery: it may have been changed to point elsewhere."""
+    parts = f.name.split("/")
+    if not f.path.is_symlink() or f.path.parts[-len(parts):] != tuple(parts):
+        return
+    root = f.path.parents[len(parts) - 1]
+    if not Path(os.path.realpath(f.path)).is_relative_to(os.path.realpath(root)):
+        raise _Refused("symlink_outside_landing",
+                       "the link points outside the landing folder; it was not read")
+
+
+# --- decoding --------------------------------------------------------------------------------
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_TYPOGRAPHY = frozenset("\u00a0\u2018\u2019\u201a\u201c\u201d\u201e\u2013\u2014\u2026\u2022"
+                        "\u20ac\u00a3\u00a5\u00b0\u00a7\u00a9\u00ae\u2122\u00b1\u00d7\u00f7"
+                        "\u00ab\u00bb\u00a1\u00bf\u00b7\u2020\u2021\u2030\u00b2\u00b3\u00b9"
+                        "\u00bc\u00bd\u00be\u00b5\u00b6\u00a2\u00ad\u2039\u203a")
+_HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""",
+                           re.IGNORECASE)
+
+
+def _decode(data: bytes, html: bool) -> str:
+    """Whole-file decoding for one-article files (see the module docstring)."""
+    text = _decode_bom(data)
+    if text is not None:
+        return text
+    _check_binary(data)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        utf8_error = f"{exc.reason} at byte {exc.start}"
+    if html:
+        declared = _declared_charset(data)
+        if declared is not None:
+            return declared
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _plausible(text):
+        return text
+    raise _Refused("invalid_encoding", f"the file is not valid UTF-8 ({utf8_error}) and does "
+                                       "not read as plausible cp1252 text")
+
+
+def _decode_bom(data: bytes) -> str | None:
+    """Text when a byte-order mark names the encoding, None when there is no mark."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise _Refused("invalid_encoding", f"the file starts with a {encoding} "
+                               f"byte-order mark but is not valid {encoding} ({exc.reason} "
+                               f"at byte {exc.start + len(bom)})") from None
+    return None
+
+
+def _check_binary(data: bytes) -> None:
+    if b"\x00" in data:
+        raise _Refused("not_text", "the file holds NUL bytes: it is binary, or UTF-16/32 "
+                                   "without a byte-order mark")
+    controls = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    if controls > MAX_CONTROL_SHARE * len(data):
+        raise _Refused("not_text", f"{controls:,} of {len(data):,} bytes are control "
+                                   "characters: the file is not text")
+
+
+def _decode_lines(data: bytes) -> list[str | None]:
+    """JSON Lines text per line; JSON is UTF-8 only, so a line that is not becomes None."""
+    text = _decode_bom(data)
+    if text is not None:
+        return list(text.split("\n"))
+    _check_binary(data)
+    try:
+        return list(data.decode("utf-8").split("\n"))
+    except UnicodeDecodeError:
+        pass
+    lines: list[str | None] = []
+    for raw in data.split(b"\n"):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append(None)
+    return lines
+
+
+def _declared_charset(data: bytes) -> str | None:
+    m = _HTML_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    try:
+        return data.decode(m.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
+def _plausible(text: str) -> bool:
+    """Mostly ASCII, and every other character a letter or usual typography."""
+    visible = [c for c in text if not c.isspace()]
+    if not visible:
+        return False
+    ascii_count = sum(1 for c in visible if c.isascii())
+    if ascii_count < MIN_ASCII_SHARE * len(visible):
+        return False
+    return all(c.isascii() or c.isalpha() or c in _TYPOGRAPHY for c in visible)
+
+
+# --- formats ---------------------------------------------------------------------------------
+
+
+def _read_text_article(name: str, digest: str, text: str) -> RawArticle:
+    fields, body = split_front_matter(_LINE_BREAKS.sub("\n", text))
+    body = normalise_text(body)
+    meta = _checked(fields)
+    if not body:
+        what = "only front matter" if fields else "only whitespace"
+        raise _Refused("empty_file", f"the file holds {what}, no article text")
+    return _article(name, name, digest, body, meta)
+
+
+def _read_html_article(name: str, digest: str, markup: str) -> RawArticle:
+    try:
+        page = read_html(markup)
+    except (ValueError, TypeError, LookupError, RecursionError, etree.LxmlError) as exc:
+        raise _Refused("no_article_text",
+                       f"the page could not be parsed as HTML ({type(exc).__name__})") from None
+    declared = _checked(page.declared)
+    text = normalise_text(page.text)
+    if not text:
+        raise _Refused("no_article_text", "no article text was found in the page (only "
+                                          "markup, scripts, navigation or notices)")
+    meta = Metadata(
+        title=declared.title or page.title,
+        url=declared.url or page.url,
+        source=declared.source or page.source,
+        published_at=declared.published_at or page.page_published_at,
+        language=declared.language or page.page_language,
+    )
+    return _article(name, name, digest, text, meta)
+
+
+def _checked(fields: dict[str, Any]) -> Metadata:
+    try:
+        return check_metadata(fields)
+    except MetadataError as exc:
+        raise _Refused("bad_metadata", f"{exc}; the article was not loaded") from None
+
+
+def _article(article_id: str, name: str, digest: str, text: str, meta: Metadata) -> RawArticle:
+    published_at = meta.published_at or text_published_at(text)
+    return RawArticle(
+        article_id=article_id,
+        content_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        text=text,
+        title=meta.title,
+        url=meta.url,
+        source=meta.source,
+        published_at=published_at,
+        language=meta.language,
+        source_file=name,
+        file_sha256=digest,
+    )
+
+
+# --- JSON Lines ------------------------------------------------------------------------------
+
+
+def _read_jsonl(name: str, digest: str, size: int, lines: list[str | None]
+                ) -> tuple[list[RawArticle], list[Reject]]:
+    """Each line stands alone: a bad line is a reject, the good lines still load."""
+    articles: list[RawArticle] = []
+    rejects: list[Reject] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if line is not None and not line.strip():
+            continue
+        try:
+            if line is None:
+                raise _Refused("invalid_encoding", f"line {number} is not valid UTF-8")
+            article = _jsonl_article(name, digest, number, line)
+            if article.article_id in seen:
+                raise _Refused("duplicate_id", f"id {article.article_id.split('#', 1)[1]!r} "
+                               f"was already used on line {seen[article.article_id]}; "
+                               "the article was not loaded")
+            seen[article.article_id] = number
+            articles.append(article)
+        except _Refused as refused:
+            rejects.append(Reject(name, digest, size, number, refused.reason, refused.detail))
+    if not articles and not rejects:
+        return [], [Reject(name, digest, size, None, "empty_file",
+                           "the file holds only whitespace, no JSON lines")]
+    return articles, rejects
+
+
+def _jsonl_article(name: str, digest: str, number: int, line: str) -> RawArticle:
+    try:
+        record = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        raise _Refused("bad_json", f"line {number} is not valid JSON ({_short(exc)})") from None
+    if not isinstance(record, dict):
+        raise _Refused("bad_json", f"line {number} is JSON but not an object "
+                                   f"(it is {type(record).__name__})")
+    raw_text = record.get("text")
+    if not isinstance(raw_text, str) or not raw_text:
+        got = "absent" if raw_text is None else f"{type(raw_text).__name__} {raw_text!r:.40}"
+        raise _Refused("missing_text", f"line {number} has no non-empty string 'text' "
+                                       f"(it is {got})")
+    article_id = f"{name}#{_jsonl_id(record.get('id'), number)}"
+    meta = _checked(record)
+    text = normalise_text(raw_text)
+    if not text:
+        raise _Refused("no_article_text", f"line {number} has a 'text' of only whitespace")
+    return _article(article_id, name, digest, text, meta)
+
+
+def _jsonl_id(value: object, number: int) -> str:
+    if value is None:
+        return str(number)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and clean_value(value):
+        return value.strip()
+    raise _Refused("bad_metadata", f"id {value!r:.40} must be a non-empty string or an "
+                                   "integer; the article was not loaded")
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).split("\n", 1)[0][:120]
+
+
+__all__ = [
+    "LandingFile",
+    "RawArticle",
+    "Reject",
+    "content_hash",
+    "discover",
+    "normalise_text",
+    "read_landing_file",
+]
