@@ -16,13 +16,13 @@ _NOT_AID = re.compile(
     r"|market|shares?|stock)\b", re.I)
 _SUBSET = re.compile(r"\b(?:including|of\s+which|among\s+them|with)\s+$", re.I)
 _RECIPIENT = re.compile(
-    r"^\s*(?:in\s+\w+\s+)?(?:to|for|into)\s+(?P<r>(?:the\s+|a\s+|an\s+)?(?:[A-Z][\w'-]*|NATO|EU"
-    r"|UN)(?:[\s-]+(?:[A-Z][\w'-]*|trust|fund|facility|coalition|programme|program|initiative"
-    r"|of|for|and|'s))*)", re.X | re.I)
+    r"^\s*(?:in\s+\w+\s+)?(?:[Tt]o|[Ff]or|[Ii]nto)\s+(?P<r>(?:the\s+|a\s+|an\s+)?"
+    r"(?:[A-Z][\w'-]*)(?:[\s-]+(?:[A-Z][\w'-]*|trust|fund|facility|coalition|programme|program"
+    r"|initiative|mechanism|of|'s))*)")
 _PURPOSE = re.compile(
     r"\b(?:for|to\s+(?:help\s+(?:\w+\s+)?)?(?:buy|purchase|pay\s+for|fund|finance|support|supply"
     r"|procure|acquire|cover|rebuild|repair|restore|strengthen|bolster)|aimed\s+at|earmarked\s+for"
-    r"|intended\s+for)\s+(?P<p>[^.;]{3,120})", re.I)
+    r"|intended\s+for)\s+(?P<p>[^.;,]{3,120})", re.I)
 
 
 def _donor(s: Annotated, before: int, prev: Actor | None) -> Actor | None:

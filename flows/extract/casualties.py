@@ -43,6 +43,9 @@ _ADJ = r"(?:(?:other|more|further|additional|young|elderly|old|local|Ukrainian|R
 _PEOPLE = re.compile(
     rf"(?<![\w-])(?:{_QUAL})?(?:(?P<poss>her|his|their)\s+)?(?P<num>{_NUMWORD}|an?|the)\s+{_ADJ}"
     rf"(?P<noun>{_CHILD}|{_OFFSPRING}|{_ADULT})\b"
+    rf"|(?<![\w-])(?P<poss1>her|his|their)\s+{_ADJ}(?P<kin>wife|husband|mother|father"
+    rf"|grandmother|grandfather|son|daughter|brother|sister|grandson|granddaughter|child|baby"
+    rf"|partner|neighbou?r|colleague)\b"
     rf"|(?<![\w-])(?P<lone>an?)\s+(?P<age>\d+|[a-z]+(?:-[a-z]+)?)-year-old\b(?!\s*-)"
     rf"(?!\s+(?:{_ADULT}|{_CHILD}|{_OFFSPRING}))",
     re.I,
@@ -152,6 +155,13 @@ def people_counts(sentence: str) -> list[Count]:
             out.append(Count(1, "exact", m.start(), m.end(), child,
                              bool(_SUBSET.search(sentence[:m.start()]))))
             continue
+        if m.group("kin"):
+            kin = m.group("kin")
+            out.append(Count(1, "exact", m.start(), m.end(),
+                             _is_child(kin, sentence, m.start()) if kin not in ("son", "daughter")
+                             else _is_child(kin + "s", sentence, m.start()),
+                             bool(_SUBSET.search(sentence[:m.start()]))))
+            continue
         num = m.group("num")
         noun = m.group("noun")
         if num.lower() == "the" and not re.fullmatch(r"couple", noun, re.I):
@@ -219,8 +229,13 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
     for s, _e, role in cues:
         if s >= c.end:
             gap = sentence[c.end:s]
-            if any(c.end <= o.start < s for o in others):
-                break
+            between = [o for o in others if c.end <= o.start < s]
+            # coordinated subjects share the verb: "an infant and her grandmother were killed"
+            for o in sorted(between, key=lambda o: -o.start):
+                gap = gap[:o.start - c.end] + " " + gap[o.end - c.end:]
+            if between:
+                gap = re.sub(r"^\s*(?:(?:,|and|as\s+well\s+as|along\s+with|together\s+with)\s*)+",
+                             " ", gap)
             if _PASSIVE_GAP.match(gap) or re.fullmatch(r"\s*", gap):
                 return role
             break
@@ -338,7 +353,7 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
             place = recent_place[1]
         if when is None and recent_date and idx - recent_date[0] <= 2:
             when = recent_date[1]
-        target = _find_incident(incidents, place, when, idx)
+        target = _find_incident(incidents, place, when, idx, toll.update)
         if target is None:
             target = Incident(place, when or ctx.default_date(), "other",
                               None, s.evidence())
@@ -374,9 +389,12 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
 
 
 def _find_incident(incidents: list[Incident], place: Place | None, when: EventDate | None,
-                   idx: int) -> Incident | None:
+                   idx: int, update: bool) -> Incident | None:
+    """The incident a toll belongs to; an update ("rose to") may come on a later day."""
     for inc in reversed(incidents):
-        if when is not None and inc.when != when:
+        if when is not None and inc.when != when and not (
+                update and place is not None and inc.place is not None
+                and _compatible(inc.place, place)):
             continue
         if place is None:
             if idx - inc.last_sentence <= 3:

@@ -10,7 +10,7 @@ from flows.extract.dates import DateMention, has_background_period, sentence_dat
 from flows.extract.model import Evidence, EventDate, Place
 from flows.extract.numbers import Quantity, find_quantities
 from flows.extract.places import PlaceMention, find_places
-from flows.extract.text import Sentence, is_background, is_noise, split_sentences
+from flows.extract.text import Sentence, is_background, is_caption, is_noise, split_sentences
 from flows.extract.weapons import WeaponMention, find_weapons
 
 
@@ -48,8 +48,13 @@ class ArticleContext:
 
 def annotate(text: str, published: date | None) -> ArticleContext:
     annotated: list[Annotated] = []
+    caption_paragraph = -1
     for s in split_sentences(text):
+        if s.paragraph == caption_paragraph:
+            continue  # the rest of a photo caption
         if is_noise(s.text):
+            if is_caption(s.text):
+                caption_paragraph = s.paragraph
             continue
         annotated.append(Annotated(
             sentence=s,

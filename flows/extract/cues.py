@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-INTERCEPT = re.compile(
-    r"\b(?:shot\s+down|shoot(?:ing)?\s+down|shoots\s+down|downed|downing|destroyed|destroy(?:ing|s)?"
+INTERCEPT_WORDS = (
+    r"shot\s+down|shoot(?:ing)?\s+down|shoots\s+down|downed|downing|destroyed|destroy(?:ing|s)?"
     r"|intercepted|intercept(?:ing|s)?|neutrali[sz]ed|neutrali[sz](?:e|ing)|repelled|eliminated"
     r"|taken\s+out|knocked\s+out|brought\s+down|were\s+hit\s+by\s+air\s+defen[cs]es?"
-    r"|defeated|foiled|thwarted)\b",
-    re.I,
+    r"|defeated|foiled|thwarted"
 )
+INTERCEPT = re.compile(rf"\b(?:{INTERCEPT_WORDS})\b", re.I)
 LAUNCH = re.compile(
     r"\b(?:launched|launching|launches|launch|fired|firing|fires|fire|attacked|attacking|attacks"
     r"|used|using|sent|sending|deployed|deploying|struck|unleashed|unleashing|hurled|lobbed"
@@ -18,15 +18,15 @@ LAUNCH = re.compile(
     r"|comprised|consisting|barrage|salvo|wave|attack|assault|strike|raid|onslaught)\b",
     re.I,
 )
-NOT_INTERCEPT = re.compile(
-    r"\b(?:lost\s+(?:locally|(?:from|off)\s+(?:the\s+)?radar)|locally\s+lost|location\s+lost"
+NOT_INTERCEPT_WORDS = (
+    r"lost\s+(?:locally|(?:from|off)\s+(?:the\s+)?radar)|locally\s+lost|location\s+lost"
     r"|did\s+not\s+reach|didn't\s+reach|failed\s+to\s+reach|never\s+reached|hit\s+(?:their|its)"
     r"\s+targets?|reached\s+(?:their|its)\s+targets?|struck\s+(?:their|its)\s+targets?"
     r"|suppressed|jammed|diverted|redirected|went\s+off\s+course|strayed|disappeared"
     r"|electronic\s+warfare|crashed|fell\s+(?:in|on)|were\s+lost|was\s+lost|got\s+through"
-    r"|broke\s+through|evaded|missed)\b",
-    re.I,
+    r"|broke\s+through|evaded|missed"
 )
+NOT_INTERCEPT = re.compile(rf"\b(?:{NOT_INTERCEPT_WORDS})\b", re.I)
 KILLED = re.compile(
     r"\b(?:killed|killing|kills|kill|dead|died|dies|die|deaths?|death\s+toll|toll|fatalities"
     r"|lost\s+(?:their|his|her)\s+lives?|perished|slain|lifeless|bodies|body)\b",
@@ -53,7 +53,8 @@ PLEDGE = re.compile(
 )
 WAR_CONTEXT = re.compile(
     r"\b(?:russia|russian|ukraine|ukrainian|kremlin|moscow|kyiv|invasion|war|air\s+defen[cs]es?"
-    r"|air\s+force|military|troops|front\s*line|shelling|missile|drone|attack|strike|army"
+    r"|air\s+force|military|troops|front\s*line|shell(?:ing|ed)|missiles?|drones?|attacks?"
+    r"|strikes?|army|shot\s+down|killed|killing|wounded|injured|death\s+toll|struck"
     r"|forces|defen[cs]e\s+ministry|occupied|occupation)\b",
     re.I,
 )

@@ -16,6 +16,8 @@ _PER_MONTH = re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b", re.I)
 _BY_YEAR = re.compile(r"\b(?:by|in|until|through|for|before|during)\s+(?:the\s+end\s+of\s+)?"
                       r"(?P<y>20\d\d)\b", re.I)
 _THIS_YEAR = re.compile(r"\b(?P<rel>this|next)\s+year\b", re.I)
+_ORIGIN = re.compile(r"\b(?:made|manufactured|produced|built)\s+(?:in|by)\b|-made\b", re.I)
+_ACTIVE = re.compile(r"\b(?:produce|manufacture|build|make|output|production)\b", re.I)
 _NOT_OUTPUT = re.compile(r"\b(?:stock|stockpile|arsenal|inventory|percent|%|times|share"
                          r"|destroyed|shot\s+down|launched|fired|intercepted)\b", re.I)
 
@@ -46,12 +48,15 @@ def _period(s: Annotated, target_year: int | None) -> Period:
 
 
 def _counted_weapon(s: Annotated, end: int) -> WeaponMention | None:
+    """The weapon a count counts: next to it, with at most a few modifiers between."""
     for w in s.weapons:
         if w.start >= end:
-            gap = s.text[end:w.start]
-            return w if _GAP.match(gap) and not re.search(r"\b(?:of|and|or|to|in)\s*$", gap)\
-                or gap.strip() == "" or re.fullmatch(r"\s*medium-\s+and\s+long-range\s+", gap)\
-                else None
+            # a suspended hyphen ("medium- and long-range") is one modifier
+            gap = re.sub(r"\w+-\s+(?:and|or)\s+", "", s.text[end:w.start])
+            if gap.strip() == "":
+                return w
+            ok = _GAP.match(gap) and not re.search(r"\b(?:of|and|or|to|in|for|from|with)\b", gap)
+            return w if ok else None
     return None
 
 
@@ -66,7 +71,11 @@ def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
         prev_actor = actor
         target_year = _target_year(s, ctx)
         facts: list[ProductionFact] = []
+        if _ORIGIN.search(s.text) and not _ACTIVE.search(s.text):
+            continue
         for q in s.quantities:
+            if q.value is None:
+                continue
             w = _counted_weapon(s, q.end)
             if w is None:
                 continue

@@ -14,7 +14,13 @@ from typing import Literal
 
 from flows.extract.actors import actor
 from flows.extract.context import Annotated, ArticleContext, merge_evidence, most_specific
-from flows.extract.cues import INTERCEPT, LAUNCH, NOT_INTERCEPT
+from flows.extract.cues import (
+    INTERCEPT,
+    INTERCEPT_WORDS,
+    LAUNCH,
+    NOT_INTERCEPT,
+    NOT_INTERCEPT_WORDS,
+)
 from flows.extract.model import Actor, Evidence, EventDate, Place, Qualifier, StrikeFact, Weapon
 from flows.extract.numbers import Quantity
 from flows.extract.places import PlaceMention
@@ -35,9 +41,11 @@ _OF_THEM = re.compile(r"^\s+(?:of|out\s+of)\s+(?:them|these|those)\b", re.I)
 _OF_N = re.compile(r"^\s+(?:of|out\s+of)\s+(?:the\s+)?$", re.I)
 _ALL = re.compile(r"\b(?:all|each\s+of\s+the|every\s+one\s+of\s+the)\s+$", re.I)
 _RIGHT_CUE = re.compile(
-    r"^[\s,]*(?:(?:that|which)\s+)?(?:were|was|had\s+been|have\s+been|has\s+been|being|got)?\s*"
-    r"(?:\w+ly\s+)?(?:(?P<intercept>" + INTERCEPT.pattern[3:-3] + r")|(?P<skip>"
-    + NOT_INTERCEPT.pattern[3:-3] + r")|(?P<launch>launched|fired|used|sent|deployed))\b",
+    r"^[\s,]*(?:(?:that|which)\s+)?(?:(?:Russia|Russian\s+forces|Moscow|Ukraine|Ukrainian\s+forces"
+    r"|Kyiv|it|they|the\s+enemy)\s+(?:had\s+|has\s+|have\s+)?(?=launched|fired|used|sent))?"
+    r"(?:were|was|had\s+been|have\s+been|has\s+been|being|got)?\s*"
+    r"(?:\w+ly\s+)?(?:(?P<intercept>" + INTERCEPT_WORDS + r")|(?P<skip>"
+    + NOT_INTERCEPT_WORDS + r")|(?P<launch>launched|fired|used|sent|deployed))\b",
     re.I,
 )
 _PLACE_PREP = re.compile(r"(?:over|above|on|at|in|against|targeting|toward|towards|near)\s+(?:the\s+)?$",
@@ -125,11 +133,8 @@ def sentence_items(s: Annotated) -> list[Item]:
         if i + 1 < len(quantities) and _OF_N.match(text[q.end:quantities[i + 1].start]):
             total = quantities[i + 1]
             w = _weapon_after(s, total.end)
-            if w is not None:
+            if w is not None and _role_at(text, q.start, w.end) == "intercepted":
                 used.add(i + 1)
-                role = _role_at(text, q.start, w.end)
-                if role == "skip":
-                    continue
                 items.append(Item("intercepted", w.weapon, q.value, q.qualifier, s, q.start,
                                   launched_hint=(total.value, total.qualifier)
                                   if total.value is not None else None,
@@ -138,7 +143,7 @@ def sentence_items(s: Annotated) -> list[Item]:
         # "21 of them"
         if _OF_THEM.match(after):
             role = _role_at(text, q.start, q.end + _OF_THEM.match(after).end())  # type: ignore[union-attr]
-            if role in ("intercepted", None):
+            if role == "intercepted":
                 items.append(Item("intercepted", _GENERIC, q.value, q.qualifier, s, q.start,
                                   refers_back=True, place=_place_for(s, q.end)))
             continue
@@ -149,9 +154,13 @@ def sentence_items(s: Annotated) -> list[Item]:
             cand = _weapon_after(s, q.end + partitive.end())
             if cand is not None:
                 role = _role_at(text, q.start, cand.end)
-                if role in ("intercepted", None):
+                if role == "intercepted" and q.value is not None:
                     items.append(Item("intercepted", cand.weapon, q.value, q.qualifier, s,
                                       q.start, refers_back=True, place=_place_for(s, cand.end)))
+                elif role == "launched" and q.value is None:
+                    # "dozens of drones": an attack with no count
+                    items.append(Item("launched", cand.weapon, None, q.qualifier, s, q.start,
+                                      place=_place_for(s, cand.end)))
                 continue
         if w is None:
             continue
@@ -168,9 +177,16 @@ def sentence_items(s: Annotated) -> list[Item]:
 
 
 def _elliptical(s: Annotated, items: list[Item], used: set[int]) -> list[Item]:
-    if not items:
-        return []
     out: list[Item] = []
+    if not items:
+        # "Twenty-five were shot down": a count that refers to the attack just reported
+        for q in s.quantities:
+            right = _RIGHT_CUE.match(s.text[q.end:])
+            if q.value is not None and right and right.group("intercept") \
+                    and not _weapon_after(s, q.end):
+                out.append(Item("intercepted", _GENERIC, q.value, q.qualifier, s, q.start,
+                                 refers_back=True))
+        return out
     taken = {it.start for it in items}
     for i, q in enumerate(s.quantities):
         if q.start in taken or i in used or q.value is None:
@@ -215,7 +231,8 @@ def _attacker(s: Annotated, place: Place | None, w_start: int) -> Actor | None:
     for a in s.actors:
         if a.actor.name in ("Russia", "Ukraine"):
             tail = s.text[a.end:a.end + 40]
-            if a.role_hint == "demonym" and a.start < w_start and a.end >= w_start - 40:
+            if a.role_hint == "demonym" and a.start < w_start and re.fullmatch(
+                    r"[\s-]*(?:[\w-]+[\s-]+){0,3}", s.text[a.end:w_start]):
                 return a.actor
             if re.match(r"^\s*(?:'s\s+(?:army|forces|military|troops)\s+)?(?:has\s+|have\s+|had\s+)?"
                         r"(?:launched|fired|attacked|struck|sent|used|unleashed|hit|targeted)",
@@ -282,6 +299,8 @@ def _apply(rows: list[Row], it: Item, when: EventDate, ctx: ArticleContext) -> N
         return
     # intercepted: attach to the latest compatible row of the same attack
     target: Row | None = None
+    if it.refers_back and it.weapon is _GENERIC and not rows:
+        return  # nothing reported yet that "them" could mean
     for r in reversed(rows):
         if it.refers_back and it.weapon is _GENERIC:
             target = r

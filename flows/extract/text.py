@@ -84,7 +84,8 @@ _NOISE_PATTERNS = [
     r"^\s*(photo|picture|image|caption|file photo|pictured)\b",
     r"\((photo|picture|image)\b[^)]*\)",
     r"\b(REUTERS|AFP|AP Photo|Getty Images|EPA|Anadolu)/",
-    r"^\s*(by|reporting by|writing by|editing by|additional reporting by|compiled by)\s+[A-Z]",
+    r"^\s*(reporting|writing|editing|additional reporting|compiled|produced|edited) by\s+[A-Z]",
+    r"^\s*by\s+[A-Z][\w'.-]+(\s+[A-Z][\w'.-]+){0,3}\s*(,|\||and\s+[A-Z]|$)",
     r"^\s*(read also|read more|related|see also|more on this|recommended|most read|"
     r"also read|you may also like|trending)\b",
     r"\bloading\.{2,}|\benable javascript\b|\bjavascript is (disabled|required)\b",
@@ -115,3 +116,13 @@ _BACKGROUND = re.compile(
 def is_background(sentence: str) -> bool:
     """Historical running totals are context, not events of the article."""
     return bool(_BACKGROUND.search(sentence))
+
+
+_CAPTION = re.compile(r"^\s*(photo|picture|image|caption|file photo|pictured|photo caption)\b"
+                      r"|\((photo|picture|image)\b|\b(REUTERS|AFP|AP Photo|Getty Images|EPA)/",
+                      re.IGNORECASE)
+
+
+def is_caption(sentence: str) -> bool:
+    """A photo caption: the rest of its paragraph describes the picture, not the news."""
+    return bool(_CAPTION.search(sentence))
