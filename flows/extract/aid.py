@@ -12,8 +12,10 @@ from flows.extract.model import Actor, AidPledgeFact
 _NOT_AID = re.compile(
     r"\b(?:damage[sd]?|losses|lost|cost(?:s|ing)?|price[sd]?|budget(?:ed)?|revenue|profits?"
     r"|salary|salaries|fee|transfer\s+fee|deal\s+worth|sales|exports?|imports?|frozen|seized"
-    r"|fine[sd]?|ransom|bribe|stolen|spent|spends|spending|GDP|deficit|debt|bond|raised"
+    r"|fine[sd]?|ransom|bribe|stolen|GDP|deficit|debt|bond|raised"
     r"|market|shares?|stock)\b", re.I)
+_FOR_UKRAINE = re.compile(r"\bUkrain|\bKyiv\b|\bfund\b|\bcoalition\b|\bdefen[cs]e\b|\bmilitary\b",
+                          re.I)
 _SUBSET = re.compile(r"\b(?:including|of\s+which|among\s+them|with)\s+$", re.I)
 _RECIPIENT = re.compile(
     r"^\s*(?:in\s+\w+\s+)?(?:[Tt]o|[Ff]or|[Ii]nto)\s+(?P<r>(?:the\s+|a\s+|an\s+)?"
@@ -26,7 +28,7 @@ _PURPOSE = re.compile(
 
 
 def _donor(s: Annotated, before: int, prev: Actor | None) -> Actor | None:
-    donors = [a for a in s.actors if a.start < before and a.actor.name != "Ukraine"
+    donors = [a for a in s.actors if a.start < before and a.actor.name not in ("Ukraine", "Russia")
               and a.actor.actor_type in ("state", "organization")]
     if donors:
         return donors[0].actor
@@ -59,7 +61,7 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
     prev_donor: Actor | None = None
     for s in ctx.sentences:
         money = find_money(s.text)
-        if not money or s.background or not PLEDGE.search(s.text):
+        if not money or s.history or not PLEDGE.search(s.text) or not _FOR_UKRAINE.search(s.text):
             continue
         first_kept: int | None = None
         for m in money:

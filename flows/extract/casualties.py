@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from flows.extract.actors import actor
 from flows.extract.context import Annotated, ArticleContext, merge_evidence, most_specific
+from flows.extract.dates import sentence_date
 from flows.extract.cues import INJURED, KILLED
 from flows.extract.model import Actor, CasualtyFact, Cause, Evidence, EventDate, Place, Qualifier
 from flows.extract.numbers import parse_words
 
 _ADULT = (r"people|persons?|civilians?|residents?|inhabitants?|men|man|women|woman|pensioners?"
-          r"|elderly(?:\s+(?:men|women|people|man|woman))?|workers?|employees?|rescuers?"
+          r"|elderly(?:\s+(?:men|women|people|man|woman))?|workers?|employees?|cyclists?|pedestrians?|motorcyclists?|rescuers?"
           r"|rescue\s+workers?|medics?|paramedics?|doctors?|nurses?|firefighters?|police(?:\s+officers?)?"
           r"|officers?|journalists?|reporters?|volunteers?|passengers?|drivers?|others?|locals?"
           r"|wife|husband|mother|father|grandmother|grandfather|brothers?|sisters?|guests?"
@@ -27,6 +29,8 @@ _ADULT = (r"people|persons?|civilians?|residents?|inhabitants?|men|man|women|wom
 _CHILD = (r"children|child|kids?|boys?|girls?|teenagers?|teens?|adolescents?|infants?|babies"
           r"|baby|toddlers?|minors?|newborns?|schoolchildren|schoolboys?|schoolgirls?|pupils?"
           r"|youngsters?")
+_SINGULAR = (r"man|woman|driver|owner|pensioner|resident|worker|guard|farmer|child|boy|girl"
+             r"|teenager|infant|baby|toddler|passenger|cyclist|pedestrian|motorcyclist")
 _OFFSPRING = r"sons?|daughters?|grandsons?|granddaughters?|grandchildren|grandchild"
 _MILITARY = re.compile(r"^\s*(?:\w+\s+){0,2}(?:soldiers?|troops|servicem(?:e|a)n|personnel"
                        r"|invaders|occupiers|fighters|militants|mercenaries|marines|paratroopers)\b",
@@ -164,7 +168,7 @@ def people_counts(sentence: str) -> list[Count]:
             continue
         num = m.group("num")
         noun = m.group("noun")
-        if num.lower() == "the" and not re.fullmatch(r"couple", noun, re.I):
+        if num.lower() == "the" and not re.fullmatch(r"couple|" + _SINGULAR, noun, re.I):
             continue
         if num.lower() in ("more", "some") and not m.group("qual"):
             if not re.fullmatch(r"others?|people", noun, re.I):
@@ -334,47 +338,79 @@ def _specific(a: Place | None, b: Place | None) -> Place | None:
     return a if rank[a.location_type] <= rank[b.location_type] else b
 
 
+_CLAUSE = re.compile(r";\s+|,\s+(?:and|while|whereas|but|as)\s+(?=\S)|\s+(?:while|whereas)\s+")
+
+
+@dataclass
+class _Unit:
+    """A sentence, or one clause of a sentence that reports two incidents."""
+
+    text: str
+    place: Place | None
+    when: EventDate | None
+
+
+def _units(s: Annotated, published: date | None) -> list[tuple[_Unit, Toll | None]]:
+    whole_when = s.date.when if s.date is not None and s.date.kind != "background" else None
+    whole = _Unit(s.text, most_specific(s.places), whole_when)
+    if s.background:
+        return [(whole, None)]
+    cuts = [0] + [m.end() for m in _CLAUSE.finditer(s.text)] + [len(s.text) + 1]
+    if len(cuts) > 2:
+        parts: list[tuple[_Unit, Toll]] = []
+        for a, b in zip(cuts, cuts[1:], strict=False):
+            text = s.text[a:b]
+            toll = sentence_toll(text)
+            if toll is None:
+                continue
+            places = [p for p in s.places if a <= p.start < b]
+            d = sentence_date(text, published)
+            parts.append((_Unit(text, most_specific(places), d.when if d else None), toll))
+        if len(parts) >= 2 and len({(u.place, u.when) for u, _ in parts}) == len(parts) \
+                and all(u.place is not None or u.when is not None for u, _ in parts):
+            return [(u, t) for u, t in parts]
+    return [(whole, sentence_toll(s.text))]
+
+
 def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
     incidents: list[Incident] = []
     recent_place: tuple[int, Place] | None = None
     recent_date: tuple[int, EventDate] | None = None
     for s in ctx.sentences:
         idx = s.sentence.index
-        place = most_specific(s.places)
-        when = s.date.when if s.date is not None and s.date.kind != "background" else None
-        toll = None if s.background else sentence_toll(s.text)
-        if toll is None:
+        for unit, toll in _units(s, ctx.published):
+            place, when = unit.place, unit.when
+            if toll is None:
+                if place is not None:
+                    recent_place = (idx, place)
+                if when is not None:
+                    recent_date = (idx, when)
+                continue
+            if place is None and recent_place and idx - recent_place[0] <= 2:
+                place = recent_place[1]
+            if when is None and recent_date and idx - recent_date[0] <= 2:
+                when = recent_date[1]
+            target = _find_incident(incidents, place, when, idx, toll.update)
+            if target is None:
+                target = Incident(place, when or ctx.default_date(), "other",
+                                  None, s.evidence())
+                incidents.append(target)
+            else:
+                target.evidence = merge_evidence(target.evidence, s.evidence(), ctx.text)
+                if _compatible(target.place, place):
+                    target.place = _specific(target.place, place)
+            context_text = [o.text for o in ctx.sentences if 0 < idx - o.sentence.index <= 2]
+            cause = _cause(unit.text) or _cause(*context_text)
+            if target.cause == "other" and cause:
+                target.cause = cause
+            if target.perpetrator is None:
+                target.perpetrator = _perpetrator(s, target.place)
+            _merge(target.toll, toll)
+            target.last_sentence = idx
             if place is not None:
                 recent_place = (idx, place)
             if when is not None:
                 recent_date = (idx, when)
-            continue
-        if place is None and recent_place and idx - recent_place[0] <= 2:
-            place = recent_place[1]
-        if when is None and recent_date and idx - recent_date[0] <= 2:
-            when = recent_date[1]
-        target = _find_incident(incidents, place, when, idx, toll.update)
-        if target is None:
-            target = Incident(place, when or ctx.default_date(), "other",
-                              None, s.evidence())
-            incidents.append(target)
-        else:
-            target.evidence = merge_evidence(target.evidence, s.evidence(), ctx.text)
-            target.place = _specific(target.place, place) if _compatible(target.place, place) \
-                else target.place
-        context_text = [s.text] + [o.text for o in ctx.sentences
-                                   if 0 < idx - o.sentence.index <= 2]
-        cause = _cause(s.text) or _cause(*context_text)
-        if target.cause == "other" and cause:
-            target.cause = cause
-        if target.perpetrator is None:
-            target.perpetrator = _perpetrator(s, target.place)
-        _merge(target.toll, toll)
-        target.last_sentence = idx
-        if place is not None:
-            recent_place = (idx, place)
-        if when is not None:
-            recent_date = (idx, when)
     out: list[CasualtyFact] = []
     for inc in incidents:
         t = inc.toll

@@ -23,6 +23,7 @@ class Annotated:
     actors: list[ActorMention]
     date: DateMention | None
     background: bool  # a historical or year-long total: never an event
+    history: bool  # "since the start of the invasion": a running total of the war
 
     @property
     def text(self) -> str:
@@ -64,6 +65,7 @@ def annotate(text: str, published: date | None) -> ArticleContext:
             actors=find_actors(s.text),
             date=sentence_date(s.text, published),
             background=is_background(s.text) or has_background_period(s.text),
+            history=is_background(s.text),
         ))
     return ArticleContext(text, published, annotated)
 

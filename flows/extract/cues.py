@@ -13,7 +13,7 @@ INTERCEPT_WORDS = (
 INTERCEPT = re.compile(rf"\b(?:{INTERCEPT_WORDS})\b", re.I)
 LAUNCH = re.compile(
     r"\b(?:launched|launching|launches|launch|fired|firing|fires|fire|attacked|attacking|attacks"
-    r"|used|using|sent|sending|deployed|deploying|struck|unleashed|unleashing|hurled|lobbed"
+    r"|used|using|sent|sending|deployed|deploying|dropped|dropping|struck|unleashed|unleashing|hurled|lobbed"
     r"|targeted|targeting|pounded|pounding|hit|hitting|involved|involving|included|including"
     r"|comprised|consisting|barrage|salvo|wave|attack|assault|strike|raid|onslaught)\b",
     re.I,
@@ -47,7 +47,7 @@ PLEDGE = re.compile(
     r"\b(?:pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|provid(?:e|es|ed|ing)|allocat(?:e|es|ed"
     r"|ing)|contribut(?:e|es|ed|ing|ion)|donat(?:e|es|ed|ing|ion)|commit(?:s|ted|ting)?"
     r"|announc(?:e|es|ed|ing)|give|gives|gave|giving|grant(?:s|ed)?|send(?:s|ing)?|sent"
-    r"|package|aid|assistance|support|funding|fund|earmark(?:ed)?|approv(?:e|es|ed)|transfer"
+    r"|agree(?:s|d)?|spend|spending|package|aid|assistance|support|funding|fund|earmark(?:ed)?|approv(?:e|es|ed)|transfer"
     r"(?:s|red)?|disburs(?:e|ed|ing))\b",
     re.I,
 )

@@ -64,7 +64,7 @@ def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
     out: list[ProductionFact] = []
     prev_actor: Actor | None = None
     for i, s in enumerate(ctx.sentences):
-        if not PRODUCTION.search(s.text) or s.background and not _BY_YEAR.search(s.text):
+        if not PRODUCTION.search(s.text) or s.history:
             prev_actor = _actor_of(s, prev_actor)
             continue
         actor = _actor_of(s, prev_actor)

@@ -100,13 +100,24 @@ def _role_at(text: str, pos: int, end: int) -> Role | None:
     return best[1] if best else None
 
 
+_ORIGIN = re.compile(r"\bfrom\b(?![^,;]*\b(?:at|on|against|targeting|toward|towards)\b)[^,;]*$",
+                     re.I)
+
+
+def _targets(s: Annotated) -> list[PlaceMention]:
+    """Places that can be a target: not where the weapons were launched from."""
+    return [p for p in s.places if not _ORIGIN.search(s.text[max(0, p.start - 70):p.start])]
+
+
 def _place_for(s: Annotated, pos: int) -> Place | None:
-    """The target place nearest after a count ("... over Odesa region"), else the sentence's."""
-    after = [p for p in s.places if p.start >= pos and p.place.location_type != "country"
+    """The target place after a count ("... over Odesa region"), else the sentence's."""
+    targets = _targets(s)
+    after = [p for p in targets if p.start >= pos and p.place.location_type != "country"
              and _PLACE_PREP.search(s.text[max(0, p.start - 14):p.start])]
     if after:
-        return after[0].place
-    return most_specific(s.places)
+        nearest = [p for p in after if p.start - pos < 120] or after
+        return most_specific(nearest)
+    return most_specific(targets)
 
 
 def _weapon_after(s: Annotated, pos: int) -> WeaponMention | None:
