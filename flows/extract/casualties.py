@@ -43,7 +43,7 @@ _NUMWORD = (r"\d{1,3}(?:,\d{3})*|\d+|one|two|three|four|five|six|seven|eight|nin
 _QUAL = (r"(?P<qual>at\s+least|more\s+than|over|almost|nearly|about|around|some|up\s+to"
          r"|as\s+many\s+as|approximately|roughly|an\s+estimated)\s+")
 _ADJ = r"(?:(?:other|more|further|additional|young|elderly|old|local|Ukrainian|Russian|civilian" \
-       r"|\d+-year-old|[a-z]+-year-old|teenage|little|adult|injured|wounded)\s+){0,3}"
+       r"|[\w-]+-(?:year|month|week|day)-old|teenage|little|adult|injured|wounded|pregnant)\s+){0,3}"
 _PEOPLE = re.compile(
     rf"(?<![\w-])(?:{_QUAL})?(?:(?P<poss>her|his|their)\s+)?(?P<num>{_NUMWORD}|an?|the)\s+{_ADJ}"
     rf"(?P<noun>{_CHILD}|{_OFFSPRING}|{_ADULT})\b"
@@ -59,12 +59,20 @@ _SUBSET = re.compile(r"(?:including|among\s+(?:them|the\s+\w+|whom)|of\s+(?:them
                      r"|among|included)[\s,:]*$", re.I)
 _VAGUE = {"several", "a few", "dozens", "scores", "hundreds", "many", "numerous", "a number of",
           "more", "some"}
-_UPDATE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|reached|updated"
+_UPDATE = re.compile(r"\b(?:rose|risen|climbed\s+to|has\s+climbed|rises|climbed|climbs|increased|jumped|reached|updated"
                      r"|now\s+stands|has\s+grown|grew)\b", re.I)
 _PASSIVE_GAP = re.compile(
-    r"^(?:\s*,[^,]{0,60},)?\s*(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got"
-    r"|also|reportedly|later|were\s+later|all|both|each)\s+)*$", re.I)
-_AGE = re.compile(r"\b(?:aged|ages?)\s+(\d+)(?:\s*(?:and|,)\s*(\d+))*|\b(\d+)-year-old", re.I)
+    r"^[\s,]*(?:\s*,[^,]{0,60},)?"
+    r"(?:\s*(?:of|from|in|at|on|inside|near|aboard)\s+(?:the\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+){0,2}?)?"
+    r"(?:\s+(?:who|that)\s+(?:[a-z-]+\s+){0,7}?(?:there\s+)?)?"
+    r"\s*(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got"
+    r"|also|reportedly|later|were\s+later|all|both|each)\s+)+$", re.I)
+_ADJECTIVAL = {"dead", "injured", "wounded", "hurt", "killed"}
+_AGE_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen" \
+    r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty" \
+    r"|seventy|eighty|ninety"
+_AGE = re.compile(rf"\b(?:aged|ages?)\s+(?P<ages>(?:{_AGE_NUM})(?:\s*(?:and|,)\s*(?:{_AGE_NUM}))*)"
+                  rf"|\b(?P<one>{_AGE_NUM})-(?:year-old|years-old)", re.I)
 
 _CAUSES: list[tuple[re.Pattern[str], Cause]] = [
     (re.compile(r"\b(?:glide\s+bombs?|guided\s+(?:aerial\s+)?bombs?|aerial\s+bombs?|KABs?"
@@ -88,6 +96,7 @@ class Count:
     end: int
     child: bool
     subset: bool
+    role: str | None = None  # known from the phrase itself ("the death toll rose to 7")
 
 
 @dataclass
@@ -135,17 +144,36 @@ def _value(num: str) -> int | None:
     return parse_words(n)
 
 
-def _is_child(noun: str, sentence: str, start: int) -> bool:
+def _ages(text: str) -> list[int]:
+    out: list[int] = []
+    for m in _AGE.finditer(text):
+        for part in re.split(r"\s*(?:and|,)\s*", m.group("ages") or m.group("one") or ""):
+            value = int(part) if part.isdigit() else parse_words(part.lower()) if part else None
+            if value is not None:
+                out.append(value)
+    return out
+
+
+def _is_child(noun: str, sentence: str, span: str) -> bool:
+    """Children by noun, or sons and daughters the text calls minors, or an age under 18."""
     n = noun.lower()
     if re.fullmatch(_CHILD, n, re.I):
         return True
+    if re.search(r"\b(?:month|week|day)-old\b", span, re.I):
+        return True
     if re.fullmatch(_OFFSPRING, n, re.I):
-        ages = [int(a) for m in _AGE.finditer(sentence) for a in m.groups() if a]
         return bool(re.search(r"\b(?:minors?|underage|young|little|infant|teenage)\b", sentence,
-                              re.I)) or any(a < 18 for a in ages)
-    before = sentence[max(0, start):start + 60]
-    m = re.search(r"(\d+)-year-old", before)
-    return bool(m and int(m.group(1)) < 18)
+                              re.I)) or any(a < 18 for a in _ages(sentence))
+    return any(a < 18 for a in _ages(span))
+
+
+_SUBSET_AFTER = re.compile(r"^\s+(?:among\s+them|among\s+the\s+(?:dead|injured|wounded|victims))",
+                           re.I)
+
+
+def _subset(sentence: str, m: re.Match[str]) -> bool:
+    """"including five children" or "a teenage girl among them": part of a total."""
+    return bool(_SUBSET.search(sentence[:m.start()]) or _SUBSET_AFTER.match(sentence[m.end():]))
 
 
 def people_counts(sentence: str) -> list[Count]:
@@ -156,15 +184,13 @@ def people_counts(sentence: str) -> list[Count]:
             age = m.group("age")
             value_age = int(age) if age.isdigit() else parse_words(age.replace("-", " "))
             child = value_age is not None and value_age < 18
-            out.append(Count(1, "exact", m.start(), m.end(), child,
-                             bool(_SUBSET.search(sentence[:m.start()]))))
+            out.append(Count(1, "exact", m.start(), m.end(), child, _subset(sentence, m)))
             continue
         if m.group("kin"):
             kin = m.group("kin")
             out.append(Count(1, "exact", m.start(), m.end(),
-                             _is_child(kin, sentence, m.start()) if kin not in ("son", "daughter")
-                             else _is_child(kin + "s", sentence, m.start()),
-                             bool(_SUBSET.search(sentence[:m.start()]))))
+                             _is_child(kin if kin not in ("son", "daughter") else kin + "s",
+                                       sentence, m.group(0)), _subset(sentence, m)))
             continue
         num = m.group("num")
         noun = m.group("noun")
@@ -184,8 +210,8 @@ def people_counts(sentence: str) -> list[Count]:
             continue
         qual = _qual(m.group("qual")) if m.group("qual") else ("approx" if value is None
                                                                 else "exact")
-        child = _is_child(noun, sentence, m.start())
-        subset = bool(_SUBSET.search(sentence[:m.start()]))
+        child = _is_child(noun, sentence, m.group(0))
+        subset = _subset(sentence, m)
         out.append(Count(value, qual, m.start(), m.end(), child, subset))
     return out
 
@@ -197,13 +223,18 @@ def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
         if any(c.start <= m.start() < c.end for c in taken):
             continue
         after = sentence[m.end():m.end() + 30]
-        before = sentence[max(0, m.start() - 45):m.start()]
+        before = sentence[max(0, m.start() - 160):m.start()]
         adjacent_after = re.match(r"^\s+(?:more\s+|other\s+)?(?:dead|killed|injured|wounded|hurt"
                                   r"|died|deaths|fatalities|casualties)\b", after, re.I)
         adjacent_before = re.search(
-            r"(?:killed|killing|kills|wounded|wounding|injuring|injured|toll|deaths?)"
-            r"(?:\s+\w+){0,5}?\s+(?:to|at|of|is|was|stands\s+at|reached)?\s*$"
-            r"|(?:killing|wounding|injuring|killed|wounded|injured)\s+$", before, re.I)
+            r"(?:killed|killing|kills|wounded|wounding|injuring|injured)\s+"
+            r"(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|almost\s+)?$"
+            r"|(?:toll|deaths?|number\s+of\s+(?:people\s+)?(?:dead|killed|injured|wounded|casualties"
+            r"|victims|deaths))(?:\s+[\w'-]+){0,16}?\s+(?:to|at|of|reached|is|was|stood\s+at"
+            r"|stands\s+at|now)\s+(?:at\s+least\s+|more\s+than\s+)?$", before, re.I)
+        if re.search(r"\baged\s+(?:\w+\s+and\s+)?$", before, re.I) or re.match(r"^-(?:year|month)",
+                                                                                 after):
+            continue
         if not (adjacent_after or adjacent_before):
             continue
         if re.match(r"^\s*(?:%|per\s*cent|percent|km|kilomet|miles|metres|meters|hours|days"
@@ -219,8 +250,13 @@ def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
             continue
         qual = _qual(m.group("qual")) if m.group("qual") else ("approx" if value is None
                                                                 else "exact")
+        role = None
+        if adjacent_before and re.search(r"toll|deaths?|number\s+of", adjacent_before.group(0),
+                                         re.I):
+            role = "injured" if re.search(r"injur|wound", adjacent_before.group(0), re.I) \
+                else "killed"
         out.append(Count(value, qual, m.start(), m.end(), False,
-                         bool(_SUBSET.search(sentence[:m.start()]))))
+                         bool(_SUBSET.search(sentence[:m.start()])), role))
     return out
 
 
@@ -230,17 +266,24 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
     cues += [(m.start(), m.end(), "injured") for m in INJURED.finditer(sentence)]
     cues.sort()
     others = [o for o in counts if o is not c]
-    for s, _e, role in cues:
+    for s, e, role in cues:
         if s >= c.end:
+            # an active verb with its own object ("... and injured an 80-year-old") is not
+            # the verb of this count
+            if any(o.start >= e and not o.subset and not sentence[e:o.start].strip()
+                   for o in others):
+                break
             gap = sentence[c.end:s]
             between = [o for o in others if c.end <= o.start < s]
             # coordinated subjects share the verb: "an infant and her grandmother were killed"
             for o in sorted(between, key=lambda o: -o.start):
                 gap = gap[:o.start - c.end] + " " + gap[o.end - c.end:]
+            gap = re.sub(r"\b(?:among|including|of)\s+(?:them|whom)\b", " ", gap, flags=re.I)
             if between:
                 gap = re.sub(r"^\s*(?:(?:,|and|as\s+well\s+as|along\s+with|together\s+with)\s*)+",
                              " ", gap)
-            if _PASSIVE_GAP.match(gap) or re.fullmatch(r"\s*", gap):
+            word = sentence[s:e].lower()
+            if _PASSIVE_GAP.match(gap) or (word in _ADJECTIVAL and re.fullmatch(r"[\s,]*", gap)):
                 return role
             break
     left = [(e, role) for s, e, role in cues if e <= c.start]
@@ -256,17 +299,21 @@ def sentence_toll(sentence: str) -> Toll | None:
     """The toll a single sentence states, or None when it states none."""
     if not (KILLED.search(sentence) or INJURED.search(sentence)):
         return None
+    if _UPDATE.search(sentence):
+        # "... rose to two dead, after a man died in hospital": the clause explains the update
+        sentence = re.split(r",?\s+after\s+", sentence, maxsplit=1)[0]
     counts = people_counts(sentence)
     counts += _bare_counts(sentence, counts)
     counts.sort(key=lambda c: c.start)
     toll = Toll()
     for c in counts:
-        tail = sentence[c.end:c.end + 20]
-        if re.match(r"^\s+(?:of|out\s+of)\s+(?:the|them|those|these|whom)\b", tail, re.I):
+        tail = sentence[c.end:c.end + 40]
+        if re.match(r"^\s+(?:of|out\s+of)\s+(?:them|those|these|whom|the\s+(?:injured|wounded"
+                    r"|dead|victims|casualties|people|killed|hospitali[sz]ed))\b", tail, re.I):
             continue  # "two of the injured": a subset we do not model
         if _MILITARY.match(sentence[c.end:]) and not c.child:
             continue
-        role = _role(sentence, c, counts)
+        role = c.role or _role(sentence, c, counts)
         if role is None:
             continue
         toll.reported = True
