@@ -15,7 +15,8 @@ LAUNCH = re.compile(
     r"\b(?:launched|launching|launches|launch|fired|firing|fires|fire|attacked|attacking|attacks"
     r"|used|using|sent|sending|deployed|deploying|dropped|dropping|struck|unleashed|unleashing|hurled|lobbed"
     r"|targeted|targeting|pounded|pounding|hit|hitting|involved|involving|included|including"
-    r"|comprised|consisting|barrage|salvo|wave|attack|assault|strike|raid|onslaught)\b",
+    r"|comprised|consisting|barrage|salvo|wave|attack|assault|strike|raid|onslaught|detected"
+    r"|tracked|recorded|registered|dropped)\b",
     re.I,
 )
 NOT_INTERCEPT_WORDS = (

@@ -33,7 +33,8 @@ _GAP = re.compile(
     r"^(?:\s+|-)(?:(?:more|other|further|additional|enemy|hostile|russian|ukrainian|iranian"
     r"|iranian-made|russian-made|north\s+korean|north\s+korean-made|combat|long-range|medium-"
     r"|medium|short-range|and|-type|type|new|unmanned|aerial|kamikaze|attack|strike|heavy|large"
-    r"|guided|incoming)[\s-]+){0,4}$",
+    r"|guided|incoming|[a-z]+-(?:made|supplied|built|produced|type|guided|range|wing|based))"
+    r"[\s-]+){0,4}$",
     re.I,
 )
 _PARTITIVE = re.compile(r"^\s+(?:of|out\s+of)\s+(?:the|these|those|them|all)?\s*", re.I)
@@ -44,7 +45,7 @@ _RIGHT_CUE = re.compile(
     r"^[\s,]*(?:(?:that|which)\s+)?(?:(?:Russia|Russian\s+forces|Moscow|Ukraine|Ukrainian\s+forces"
     r"|Kyiv|it|they|the\s+enemy)\s+(?:had\s+|has\s+|have\s+)?(?=launched|fired|used|sent))?"
     r"(?:were|was|had\s+been|have\s+been|has\s+been|being|got)?\s*"
-    r"(?:\w+ly\s+)?(?:(?P<intercept>" + INTERCEPT_WORDS + r")|(?P<skip>"
+    r"(?:(?:\w+ly|also|all|later|then|both)\s+)?(?:(?P<intercept>" + INTERCEPT_WORDS + r")|(?P<skip>"
     + NOT_INTERCEPT_WORDS + r")|(?P<launch>launched|fired|used|sent|deployed))\b",
     re.I,
 )
@@ -64,6 +65,7 @@ class Item:
     launched_hint: tuple[int, Qualifier] | None = None  # "18 out of 23": the 23
     refers_back: bool = False  # "21 of them": the weapon of the previous row
     place: Place | None = None
+    breakdown: bool = False  # one place's share of a figure: "27 over the Bryansk region"
 
 
 @dataclass
@@ -81,15 +83,33 @@ class Row:
     sentences: set[int] = field(default_factory=set)
 
 
+_PASSIVE_LATER = re.compile(
+    r"\b(?:were|was|had\s+been|have\s+been|has\s+been|being)\s+(?:(?:\w+ly|also|all|later)\s+)?"
+    r"(?:(?P<intercept>" + INTERCEPT_WORDS + r")|(?P<skip>" + NOT_INTERCEPT_WORDS
+    + r")|(?P<launch>launched|fired|used|sent|deployed|detected|recorded))\b", re.I)
+
+
+def _cue_role(m: re.Match[str]) -> Role:
+    if m.group("intercept"):
+        return "intercepted"
+    if m.group("skip"):
+        return "skip"
+    return "launched"
+
+
 def _role_at(text: str, pos: int, end: int) -> Role | None:
-    """The role of a count from the cue right after it, else the nearest cue before it."""
+    """The role of a count: the verb right after it, a passive verb later in its clause
+    ("All six Kinzhal ... and both Zircon missiles aimed at Kyiv were destroyed"), else the
+    nearest cue before it."""
     right = _RIGHT_CUE.match(text[end:])
     if right:
-        if right.group("intercept"):
-            return "intercepted"
-        if right.group("skip"):
-            return "skip"
-        return "launched"
+        return _cue_role(right)
+    later = _PASSIVE_LATER.search(text, end)
+    if later and not re.search(r"[.;:]", text[end:later.start()]):
+        between = text[end:later.start()]
+        if not (INTERCEPT.search(between) or NOT_INTERCEPT.search(between)
+                or re.search(r"\b(?:launched|fired|attacked|sent|used)\b", between, re.I)):
+            return _cue_role(later)
     left = text[:pos]
     best: tuple[int, Role] | None = None
     for pattern, role in ((INTERCEPT, "intercepted"), (LAUNCH, "launched"),
@@ -107,6 +127,19 @@ _ORIGIN = re.compile(r"\bfrom\b(?![^,;]*\b(?:at|on|against|targeting|toward|towa
 def _targets(s: Annotated) -> list[PlaceMention]:
     """Places that can be a target: not where the weapons were launched from."""
     return [p for p in s.places if not _ORIGIN.search(s.text[max(0, p.start - 70):p.start])]
+
+
+def _part_role(text: str, pos: int, end: int) -> Role | None:
+    """'18 out of 23 drones': the part was intercepted unless its verb says otherwise."""
+    role = _role_at(text, pos, end)
+    if role == "skip":
+        return "skip"
+    left = [m.end() for m in NOT_INTERCEPT.finditer(text[:pos])]
+    if left and not [m for m in INTERCEPT.finditer(text[:pos]) if m.end() > left[-1]]:
+        return "skip"
+    if role == "intercepted" or INTERCEPT.search(text):
+        return "intercepted"
+    return None
 
 
 def _place_for(s: Annotated, pos: int) -> Place | None:
@@ -128,8 +161,12 @@ def _weapon_after(s: Annotated, pos: int) -> WeaponMention | None:
     return None
 
 
-def sentence_items(s: Annotated) -> list[Item]:
-    """Counts tied to weapons in one sentence, with their roles."""
+def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]:
+    """Counts tied to weapons in one sentence, with their roles.
+
+    `default_role` applies to counts with no verb of their own: the items of a list whose
+    header ("Air defence detected: ...") carries the verb.
+    """
     if s.background or s.date is not None and s.date.kind == "background":
         return []
     items: list[Item] = []
@@ -144,7 +181,7 @@ def sentence_items(s: Annotated) -> list[Item]:
         if i + 1 < len(quantities) and _OF_N.match(text[q.end:quantities[i + 1].start]):
             total = quantities[i + 1]
             w = _weapon_after(s, total.end)
-            if w is not None and _role_at(text, q.start, w.end) == "intercepted":
+            if w is not None and _part_role(text, q.start, w.end) == "intercepted":
                 used.add(i + 1)
                 items.append(Item("intercepted", w.weapon, q.value, q.qualifier, s, q.start,
                                   launched_hint=(total.value, total.qualifier)
@@ -175,20 +212,56 @@ def sentence_items(s: Annotated) -> list[Item]:
                 continue
         if w is None:
             continue
-        role = _role_at(text, q.start, w.end)
+        role = _role_at(text, q.start, w.end) or default_role
         if role is None or role == "skip":
             continue
         all_of = bool(_ALL.search(text[:q.start]))
         items.append(Item(role, w.weapon, q.value, q.qualifier, s, q.start, all_of=all_of,
                           place=_place_for(s, w.end)))
+    for m in _BOTH.finditer(text):
+        w = _weapon_after(s, m.end())
+        if w is not None:
+            role = _role_at(text, m.start(), w.end) or default_role
+            if role in ("launched", "intercepted"):
+                items.append(Item(role, w.weapon, 2, "exact", s, m.start(), all_of=True,  # type: ignore[arg-type]
+                                  place=_place_for(s, w.end)))
     # A bare count after a counted weapon, elliptical: "20 drones over Belgorod, five over
     # Kursk" or "... destroyed 21 and two were lost".
     items.extend(_elliptical(s, items, used))
-    return sorted(items, key=lambda it: it.start)
+    return _drop_sentence_totals(sorted(items, key=lambda it: it.start))
+
+
+_BOTH = re.compile(r"\bboth\s+", re.I)
+
+
+def _drop_sentence_totals(items: list[Item]) -> list[Item]:
+    """"destroyed 63 drones: 27 over Bryansk, 18 over Kursk ...": keep the parts."""
+    out: list[Item] = []
+    for it in items:
+        parts = [o for o in items if o.start > it.start and o.breakdown and o.role == it.role]
+        if not it.breakdown and it.value is not None and len(parts) >= 2 \
+                and sum(o.value or 0 for o in parts) <= it.value:
+            continue
+        out.append(it)
+    return out
+
+
+_OVER_PLACE = re.compile(r"^\s+(?:more\s+)?(?:over|above|in|on)\s+(?:the\s+)?", re.I)
 
 
 def _elliptical(s: Annotated, items: list[Item], used: set[int]) -> list[Item]:
     out: list[Item] = []
+    if not items and INTERCEPT.search(s.text):
+        # "destroyed Ukrainian drones over four regions: 23 over the Bryansk region, ..."
+        for q in s.quantities:
+            weapons = [w for w in s.weapons if w.end <= q.start]
+            if q.value is None or not weapons or not _OVER_PLACE.match(s.text[q.end:q.end + 40]):
+                continue
+            places = [p for p in s.places if p.start >= q.end]
+            out.append(Item("intercepted", weapons[-1].weapon, q.value, q.qualifier, s, q.start,
+                            place=places[0].place if places else None, breakdown=True))
+        if out:
+            return out
     if not items:
         # "Twenty-five were shot down": a count that refers to the attack just reported
         for q in s.quantities:
@@ -207,11 +280,10 @@ def _elliptical(s: Annotated, items: list[Item], used: set[int]) -> list[Item]:
             continue
         last = prev[-1]
         tail = s.text[q.end:q.end + 40]
-        over = re.match(r"^\s+(?:more\s+)?(?:over|above|in|on)\s+(?:the\s+)?", tail, re.I)
-        if over:
+        if _OVER_PLACE.match(tail):
             places = [p for p in s.places if p.start >= q.end]
             out.append(Item(last.role, last.weapon, q.value, q.qualifier, s, q.start,
-                            place=places[0].place if places else None))
+                            place=places[0].place if places else None, breakdown=True))
             continue
         right = _RIGHT_CUE.match(s.text[q.end:])
         if right and right.group("intercept") and last.role == "launched":
@@ -264,10 +336,15 @@ def extract_strikes(ctx: ArticleContext) -> list[StrikeFact]:
     rows: list[Row] = []
     last_date: EventDate | None = None
     last_paragraph = -1
+    list_role: tuple[int, Role] | None = None
     for s in ctx.sentences:
-        items = sentence_items(s)
-        if s.sentence.paragraph != last_paragraph and s.date is None:
-            pass
+        idx = s.sentence.index
+        inherited = list_role[1] if list_role and idx - list_role[0] <= 8 else None
+        items = sentence_items(s, inherited)
+        if s.text.rstrip().endswith(":"):
+            header = "intercepted" if INTERCEPT.search(s.text) else \
+                "launched" if LAUNCH.search(s.text) else None
+            list_role = (idx, header) if header else None  # type: ignore[assignment]
         if s.date is not None and s.date.kind != "background":
             when = s.date.when
             last_date = when
