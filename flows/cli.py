@@ -1,0 +1,142 @@
+"""The `sitrep` command.
+
+`sitrep run` runs the Prefect flow once and prints what it did; `sitrep extract FILE` prints
+the facts of one article file as JSON without touching any warehouse (and without importing
+Prefect or Great Expectations, so it answers in about a second).
+
+Exit codes: 0 published (or extract done), 1 publish blocked by the quality gate or run
+failed, 2 usage error, 3 another run holds the warehouse lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from flows.settings import REPO_ROOT, load_settings
+
+EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+
+def prefect_defaults() -> None:
+    """Environment Prefect needs on a small machine; set before Prefect is first imported."""
+    os.environ.setdefault("PREFECT_HOME", str(REPO_ROOT / ".prefect"))
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # Run logs still reach the Prefect API; only the console is kept to warnings.
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitrep", description="War reporting into a DuckDB warehouse analysts can trust.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run the pipeline once and publish the warehouse")
+    run.add_argument("--landing", type=Path,
+                     help="folder of article files (default: $SITREP_LANDING or "
+                          "warehouse/landing)")
+    run.add_argument("--warehouse", type=Path,
+                     help="published DuckDB file (default: $SITREP_WAREHOUSE or "
+                          "warehouse/warehouse.duckdb)")
+    run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                     help="wait this long for another run to finish (default: fail at once)")
+    extract = sub.add_parser("extract", help="print the facts of one article file as JSON")
+    extract.add_argument("file", type=Path, help="a .txt, .md, .html or .jsonl article file")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    if args.command == "extract":
+        return _extract(args.file)
+    return _run(args.landing, args.warehouse, args.wait)
+
+
+def _extract(path: Path) -> int:
+    if not path.is_file():
+        print(f"sitrep extract: no such file: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    from flows.extract.article import extract_article
+    from flows.ingest import LandingFile, read_landing_file
+
+    max_bytes = load_settings().max_file_bytes
+    data = path.read_bytes()
+    landing = LandingFile(path=path.resolve(), name=path.name, size=len(data),
+                          sha256=hashlib.sha256(data).hexdigest())
+    articles, rejects = read_landing_file(landing, max_bytes)
+    out: list[dict[str, Any]] = []
+    for art in articles:
+        extraction = extract_article(
+            art.text, art.published_at.date() if art.published_at else None,
+            art.title, art.language)
+        out.append({"article": art.article_id, "language": extraction.language,
+                    "published_at": (extraction.published_at.isoformat()
+                                     if extraction.published_at else None),
+                    "facts": extraction.records()})
+    for r in rejects:
+        print(f"rejected {r.source_file} line {r.line}: {r.reason} {r.detail or ''}",
+              file=sys.stderr)
+    print(json.dumps(out[0] if len(out) == 1 else out, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _run(landing: Path | None, warehouse: Path | None, wait: float) -> int:
+    settings = load_settings().with_overrides(landing, warehouse)
+    if not settings.landing_dir.is_dir():
+        print(f"sitrep run: landing folder not found: {settings.landing_dir}", file=sys.stderr)
+        return EXIT_USAGE
+    prefect_defaults()
+    _progress_logging()
+    print(f"sitrep: starting a run on {settings.landing_dir} (Prefect's local API may take "
+          "a few seconds to start)", file=sys.stderr)
+    from flows.pipeline import RunSummary, new_run_id, sitrep_pipeline
+    from flows.publish import LockBusy, PublishBlocked, read_run
+
+    run_id = new_run_id()
+    state = sitrep_pipeline(landing=str(settings.landing_dir),
+                            warehouse=str(settings.warehouse_path), run_id=run_id,
+                            wait_seconds=wait, return_state=True)
+    logged = read_run(settings.work_db_path, run_id)
+    if logged and logged.get("summary"):
+        print(RunSummary.from_dict(logged["summary"]).text())
+    if state.is_completed():
+        return EXIT_OK
+    error = state.result(raise_on_failure=False)
+    if isinstance(error, LockBusy):
+        print(f"sitrep run: {error}", file=sys.stderr)
+        return EXIT_LOCKED
+    if isinstance(error, PublishBlocked):
+        print(f"sitrep run: {error}", file=sys.stderr)
+    else:
+        print(f"sitrep run: the run failed: {state.message or error}", file=sys.stderr)
+    return EXIT_BLOCKED
+
+
+def _progress_logging() -> None:
+    """Show the pipeline's progress lines (not Prefect's) on stderr."""
+    logger = logging.getLogger("sitrep")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,150 @@
+"""Write-audit-publish: build the next published file beside the live one, then swap it in.
+
+DuckDB lets no other process open a file while a writer holds it, and a read-only holder
+blocks a writer. So the run never opens the live file at all: it builds
+`.<name>.next` (in the storage format the duckdb 1.5 shell reads), the quality gate audits
+it, and `os.replace` swaps it in atomically. A reader holding the old file keeps its
+snapshot; a blocked publish deletes the candidate and leaves the live file untouched.
+
+One run at a time: `run_lock` holds an exclusive `flock` on the lock file for the whole run.
+A second run fails at once with a clear message (or waits, when asked to). The kernel
+releases the lock when a process dies, so a lock file left by a killed run blocks nothing.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from flows.warehouse import (
+    SQL_DIR,
+    fsync_path,
+    publish_connection,
+    read_sql,
+    run_layer,
+    run_sql_file,
+    work_connection,
+)
+
+
+class PublishBlocked(RuntimeError):
+    """The quality gate found the batch untrustworthy; the live warehouse was left as it was."""
+
+
+class LockBusy(RuntimeError):
+    """Another run holds the warehouse lock."""
+
+
+@contextmanager
+def run_lock(lock_path: Path | str, wait_seconds: float = 0.0) -> Iterator[None]:
+    """Hold an exclusive lock for a whole run; fail (after `wait_seconds`) if it is taken."""
+    path = Path(lock_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = open(path, "a+", encoding="utf-8")
+    try:
+        deadline = time.monotonic() + max(wait_seconds, 0.0)
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "unknown"
+                    raise LockBusy(
+                        f"another sitrep run is writing this warehouse (lock {path}, "
+                        f"held by {holder}); try again when it has finished") from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()} since {datetime.now().isoformat(timespec='seconds')}\n")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing the descriptor releases the flock
+
+
+def remove_candidate(next_db: Path | str) -> None:
+    """Delete a candidate file and its WAL (leftovers of a killed or blocked run)."""
+    path = Path(next_db)
+    for leftover in (path, path.with_name(path.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+def build_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
+                    sql_dir: Path = SQL_DIR) -> dict[str, int]:
+    """Build every published table and view into a fresh candidate file; rows per fact table."""
+    remove_candidate(next_db)
+    Path(next_db).parent.mkdir(parents=True, exist_ok=True)
+    with publish_connection(work_db, next_db) as con:
+        run_layer(con, "published", {"run_id": run_id}, sql_dir)
+        return _fact_counts(con)
+
+
+def publish_candidate(work_db: Path | str, next_db: Path | str, live_db: Path | str,
+                      run_id: str, sql_dir: Path = SQL_DIR) -> dict[str, int]:
+    """Drop quarantined rows, add the transparency tables, and swap the candidate in."""
+    next_path, live_path = Path(next_db), Path(live_db)
+    if not next_path.is_file():  # e.g. a retry after the swap: never publish an empty file
+        raise FileNotFoundError(f"no candidate to publish at {next_path}")
+    with publish_connection(work_db, next_path) as con:
+        run_layer(con, "publish", {"run_id": run_id}, sql_dir)
+        counts = _fact_counts(con)
+        con.execute("checkpoint pub")
+        con.execute("use memory")
+        con.execute("detach pub")
+    wal = next_path.with_name(next_path.name + ".wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        raise RuntimeError(f"candidate {next_path} still has a write-ahead log after checkpoint")
+    wal.unlink(missing_ok=True)
+    fsync_path(next_path)
+    os.replace(next_path, live_path)
+    fsync_path(live_path.parent)
+    return counts
+
+
+def _fact_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    rows = con.execute(read_sql("queries/fact_counts.sql")).fetchall()
+    return {str(name): int(n) for name, n in rows}
+
+
+def start_run(work_db: Path | str, run_id: str, landing_dir: str, warehouse_path: str,
+              extractor_version: str) -> None:
+    """Open the run's row in audit.run_log (creating the work database when it is new)."""
+    Path(work_db).parent.mkdir(parents=True, exist_ok=True)
+    with work_connection(work_db) as con:
+        run_sql_file(con, SQL_DIR / "load" / "300_run_start.sql", {
+            "run_id": run_id, "now": datetime.now(), "landing_dir": landing_dir,
+            "warehouse_path": warehouse_path, "extractor_version": extractor_version})
+
+
+def set_run_status(work_db: Path | str, run_id: str, status: str, message: str | None,
+                   summary: Mapping[str, Any] | None = None) -> None:
+    """Record how the run ended (published, blocked, failed) and its summary."""
+    with work_connection(work_db) as con:
+        run_sql_file(con, SQL_DIR / "load" / "310_run_status.sql", {
+            "run_id": run_id, "status": status, "message": message, "now": datetime.now(),
+            "summary_json": json.dumps(summary, default=str) if summary is not None else None})
+
+
+def read_run(work_db: Path | str, run_id: str) -> dict[str, Any] | None:
+    """A run's log row, with its summary decoded (None when the run never started)."""
+    if not Path(work_db).exists():
+        return None
+    with work_connection(work_db, read_only=True) as con:
+        row = con.execute(
+            "select status, message, summary_json from audit.run_log where run_id = $run_id",
+            {"run_id": run_id}).fetchone()
+    if row is None:
+        return None
+    return {"status": row[0], "message": row[1],
+            "summary": json.loads(row[2]) if row[2] else None}

@@ -1,0 +1,305 @@
+"""The quality gate: Great Expectations suites (JSON under `expectations/`) over candidate tables.
+
+GX 1.x has no working DuckDB datasource, so each suite validates a pandas DataFrame read by
+its frame query (`sql/checks/<suite>.sql`) from the next published file. Every expectation
+carries a `level` in its meta:
+
+- `row`: the failing rows are quarantined (audit.quarantine, with the check's name, the
+  offending values and the evidence sentence) and the rest is published;
+- `batch`: a failure means the batch cannot be trusted (duplicate keys, a foreign key that
+  does not resolve, a missing table or column) and blocks the publish.
+
+An expectation that cannot run at all counts as a batch failure, whatever its level.
+Great Expectations is imported lazily: it costs seconds, and only this step needs it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+from flows.settings import REPO_ROOT
+from flows.warehouse import SQL_DIR, publish_connection, read_sql, run_sql_file
+
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+ROW, BATCH = "row", "batch"
+
+log = logging.getLogger("sitrep.validate")
+
+
+@dataclass
+class CheckResult:
+    suite: str
+    check_name: str
+    expectation_type: str
+    columns: str
+    level: str
+    success: bool
+    element_count: int | None
+    unexpected_count: int | None
+    detail: str
+
+
+@dataclass
+class QuarantinedRow:
+    table_name: str
+    check_name: str
+    row_key: int
+    article_key: int | None
+    article_id: str | None
+    offending_values: str
+    evidence: str | None
+
+
+@dataclass
+class ValidationReport:
+    """Everything the gate decided; plain values so it can cross task boundaries."""
+
+    run_id: str
+    results: list[CheckResult] = field(default_factory=list)
+    quarantined_by_check: dict[str, int] = field(default_factory=dict)
+    quarantined_rows: int = 0
+    blocking: list[str] = field(default_factory=list)
+
+    @property
+    def blocked(self) -> bool:
+        return bool(self.blocking)
+
+    @property
+    def passed(self) -> int:
+        return sum(r.success for r in self.results)
+
+    @property
+    def failed(self) -> int:
+        return sum(not r.success for r in self.results)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    table: str
+    key: str
+    frame_sql: str
+    document: dict[str, Any]
+
+
+def load_suites(expectations_dir: Path = EXPECTATIONS_DIR) -> list[Suite]:
+    """The suites stored as JSON, in name order (dimensions before facts)."""
+    suites = []
+    for path in sorted(expectations_dir.glob("*.json")):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        meta = doc.get("meta", {})
+        suites.append(Suite(doc["name"], meta["table"], meta["key"],
+                            meta.get("frame", f"checks/{doc['name']}.sql"), doc))
+    return suites
+
+
+def validate_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
+                       expectations_dir: Path = EXPECTATIONS_DIR,
+                       sql_dir: Path = SQL_DIR) -> ValidationReport:
+    """Run every suite on the candidate tables; record results and quarantine in audit."""
+    report = ValidationReport(run_id)
+    quarantine: list[QuarantinedRow] = []
+    suites = load_suites(expectations_dir)
+    runner = _GxRunner()
+    with publish_connection(work_db, next_db) as con:
+        evidence = _article_ids(con)
+        for suite in suites:
+            frame_file = suite.frame_sql.removeprefix("sql/")
+            try:
+                frame = con.sql(read_sql(frame_file, sql_dir)).df()
+            except (duckdb.Error, OSError) as exc:
+                reason = f"{suite.table}: cannot read the table for checks ({exc})"
+                report.results.append(CheckResult(
+                    suite.name, f"{suite.table}_readable", "frame_query", "", BATCH, False,
+                    None, None, reason))
+                report.blocking.append(reason)
+                continue
+            results, rows = runner.run(suite, frame, evidence)
+            report.results.extend(results)
+            quarantine.extend(rows)
+            for r in results:
+                if not r.success and r.level == BATCH:
+                    report.blocking.append(f"{suite.table}: {r.check_name} failed ({r.detail})")
+        _record(con, report, quarantine)
+    counts = Counter(f"{q.table_name}.{q.check_name}" for q in quarantine)
+    report.quarantined_by_check = dict(sorted(counts.items()))
+    report.quarantined_rows = len({(q.table_name, q.row_key) for q in quarantine})
+    log.info("quality gate: %d checks passed, %d failed, %d rows quarantined%s",
+             report.passed, report.failed, report.quarantined_rows,
+             ", publish blocked" if report.blocked else "")
+    return report
+
+
+def _article_ids(con: duckdb.DuckDBPyConnection) -> dict[int, str | None]:
+    try:
+        rows = con.execute("select article_key, article_id from dim_article").fetchall()
+    except duckdb.Error:
+        return {}
+    return {int(k): v for k, v in rows}
+
+
+def _record(con: duckdb.DuckDBPyConnection, report: ValidationReport,
+            quarantine: list[QuarantinedRow]) -> None:
+    """Write this run's results and quarantined rows to the work database's audit schema."""
+    now = datetime.now()
+    results = pa.Table.from_pylist([asdict(r) for r in report.results], schema=_RESULTS)
+    rows = pa.Table.from_pylist([asdict(q) for q in quarantine], schema=_QUARANTINE)
+    con.register("run_quality_results", results)
+    con.register("run_quarantine", rows)
+    run_sql_file(con, SQL_DIR / "load" / "200_audit_quality.sql",
+                 {"run_id": report.run_id, "now": now})
+
+
+_RESULTS = pa.schema([
+    ("suite", pa.string()), ("check_name", pa.string()), ("expectation_type", pa.string()),
+    ("columns", pa.string()), ("level", pa.string()), ("success", pa.bool_()),
+    ("element_count", pa.int64()), ("unexpected_count", pa.int64()), ("detail", pa.string()),
+])
+_QUARANTINE = pa.schema([
+    ("table_name", pa.string()), ("check_name", pa.string()), ("row_key", pa.int64()),
+    ("article_key", pa.int64()), ("article_id", pa.string()),
+    ("offending_values", pa.string()), ("evidence", pa.string()),
+])
+
+
+class _GxRunner:
+    """One ephemeral GX context per validation: nothing is written to disk."""
+
+    def __init__(self) -> None:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
+        import great_expectations as gx
+        from great_expectations.data_context.types.base import (
+            DataContextConfig,
+            InMemoryStoreBackendDefaults,
+            ProgressBarsConfig,
+        )
+
+        config = DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(),
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        )
+        self._gx = gx
+        self._context = gx.get_context(mode="ephemeral", project_config=config)
+        self._source = self._context.data_sources.add_pandas("candidate")
+
+    def run(self, suite: Suite, frame: pd.DataFrame, article_ids: dict[int, str | None],
+            ) -> tuple[list[CheckResult], list[QuarantinedRow]]:
+        from great_expectations.expectations.expectation_configuration import (
+            ExpectationConfiguration,
+        )
+
+        gx_suite = self._gx.ExpectationSuite(name=suite.name)
+        by_check: dict[str, dict[str, Any]] = {}
+        for exp in suite.document["expectations"]:
+            meta = dict(exp.get("meta", {}))
+            gx_suite.add_expectation_configuration(ExpectationConfiguration(
+                type=exp["type"], kwargs=exp["kwargs"], meta=meta))
+            by_check[meta["check"]] = exp
+        gx_suite = self._context.suites.add(gx_suite)
+        asset = self._source.add_dataframe_asset(suite.name)
+        batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
+            batch_parameters={"dataframe": frame})
+        key_col = suite.key if suite.key in frame.columns else None
+        result_format: dict[str, Any] = {"result_format": "COMPLETE"}
+        if key_col:
+            result_format["unexpected_index_column_names"] = [key_col]
+        outcome = batch.validate(gx_suite, result_format=result_format)
+
+        results: list[CheckResult] = []
+        quarantined: list[QuarantinedRow] = []
+        for res in outcome.results:
+            cfg = res.expectation_config
+            if cfg is None:
+                continue
+            meta = cfg.meta or {}
+            check = str(meta.get("check", cfg.type))
+            level = str(meta.get("level", BATCH))
+            kwargs = by_check.get(check, {}).get("kwargs", {})
+            columns = [str(kwargs[c]) for c in ("column", "column_A", "column_B") if c in kwargs]
+            info = res.exception_info or {}
+            raised = bool(info.get("raised_exception"))
+            body = res.result or {}
+            if raised:
+                level = BATCH
+                detail = f"could not run: {str(info.get('exception_message', ''))[:300]}"
+            else:
+                detail = _detail(body)
+            results.append(CheckResult(
+                suite.name, check, cfg.type, ",".join(columns), level, bool(res.success),
+                _int(body.get("element_count")), _int(body.get("unexpected_count")), detail))
+            if res.success or level != ROW or key_col is None:
+                continue
+            keys = sorted({int(item[key_col]) for item in body.get("unexpected_index_list") or []
+                           if isinstance(item, dict) and _int(item.get(key_col)) is not None})
+            quarantined.extend(_quarantine_rows(suite, check, columns, frame, key_col, keys,
+                                                article_ids))
+        return results, quarantined
+
+
+def _quarantine_rows(suite: Suite, check: str, columns: list[str], frame: pd.DataFrame,
+                     key_col: str, keys: list[int], article_ids: dict[int, str | None],
+                     ) -> list[QuarantinedRow]:
+    rows = frame[frame[key_col].isin(keys)].drop_duplicates(subset=[key_col])
+    out = []
+    for record in rows.to_dict(orient="records"):
+        values = {c: _plain(record.get(c)) for c in columns}
+        article_key = _int(record.get("article_key"))
+        out.append(QuarantinedRow(
+            suite.table, check, int(record[key_col]), article_key,
+            article_ids.get(article_key) if article_key is not None else None,
+            json.dumps(values, sort_keys=True, default=str),
+            _str(record.get("evidence")),
+        ))
+    return out
+
+
+def _detail(body: dict[str, Any]) -> str:
+    if "observed_value" in body and body.get("unexpected_count") is None:
+        return f"observed {body['observed_value']}"
+    count = body.get("unexpected_count")
+    if not count:
+        return ""
+    sample = [_plain(v) for v in (body.get("partial_unexpected_list") or [])[:5]]
+    return f"{count} unexpected of {body.get('element_count')}; e.g. {sample}"
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly scalar: pandas NA and NaN become None, numpy numbers plain numbers."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "item"):
+        return _plain(value.item())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _int(value: Any) -> int | None:
+    plain = _plain(value)
+    return int(plain) if isinstance(plain, int | float) else None
+
+
+def _str(value: Any) -> str | None:
+    plain = _plain(value)
+    return None if plain is None else str(plain)

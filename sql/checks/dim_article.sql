@@ -1,0 +1,2 @@
+-- The frame the dim_article suite validates: the candidate table as built.
+select * from dim_article;

@@ -1,0 +1,2 @@
+-- The frame the dim_date suite validates: the candidate table as built.
+select * from dim_date;

@@ -1,0 +1,2 @@
+-- The frame the dim_location suite validates: the candidate table as built.
+select * from dim_location;

@@ -1,0 +1,29 @@
+-- Articles whose text is already in work.raw.article (or earlier in this batch) become rejects
+-- with reason `duplicate`, so every input is accounted for.
+insert into work.raw.reject by name
+with
+incoming as (
+    select * from incoming_articles
+),
+ranked as (
+    select
+        *,
+        row_number() over (partition by content_sha256 order by seq) as copy_number
+    from incoming
+),
+duplicates as (
+    select *
+    from ranked
+    where copy_number > 1
+       or content_sha256 in (select content_sha256 from work.raw.article)
+)
+select
+    source_file,
+    file_sha256,
+    cast(null as bigint) as file_size,
+    cast(null as integer) as line,
+    'duplicate' as reason,
+    article_id || ' has the same text as article ' || cast(article_key as varchar) as detail,
+    $run_id as run_id,
+    $now as rejected_at
+from duplicates;
