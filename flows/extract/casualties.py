@@ -97,6 +97,7 @@ class Count:
     child: bool
     subset: bool
     role: str | None = None  # known from the phrase itself ("the death toll rose to 7")
+    definite: bool = False  # "the boy": someone already counted
 
 
 @dataclass
@@ -109,6 +110,8 @@ class Toll:
     injured_q: Qualifier | None = None
     reported: bool = False
     update: bool = False
+    earlier: bool = False  # "officials had earlier reported four killed": superseded
+    definite: bool = False  # every count refers to people already counted
 
 
 @dataclass
@@ -167,13 +170,18 @@ def _is_child(noun: str, sentence: str, span: str) -> bool:
     return any(a < 18 for a in _ages(span))
 
 
-_SUBSET_AFTER = re.compile(r"^\s+(?:among\s+them|among\s+the\s+(?:dead|injured|wounded|victims))",
-                           re.I)
+_SUBSET_AFTER = re.compile(
+    r"^\s+(?:among\s+them|among\s+the\s+(?:dead|injured|wounded|victims)"
+    r"|(?:was|were|is|are)\s+(?:also\s+)?among\s+(?:the|those))", re.I)
+_SUBSET_LEAD = re.compile(r"\bamong\s+(?:the|those)\s+(?:[\w-]+\s+){0,3}(?:was|were|is|are)\s+$",
+                          re.I)
 
 
 def _subset(sentence: str, m: re.Match[str]) -> bool:
     """"including five children" or "a teenage girl among them": part of a total."""
-    return bool(_SUBSET.search(sentence[:m.start()]) or _SUBSET_AFTER.match(sentence[m.end():]))
+    before = sentence[:m.start()]
+    return bool(_SUBSET.search(before) or _SUBSET_LEAD.search(before)
+                or _SUBSET_AFTER.match(sentence[m.end():]))
 
 
 def people_counts(sentence: str) -> list[Count]:
@@ -204,6 +212,7 @@ def people_counts(sentence: str) -> list[Count]:
             value = 2 if num.lower() in ("a", "an", "the") else value
         if value is not None and value > 1 and num.lower() in ("a", "an"):
             value = 1
+        definite = num.lower() == "the"
         if num.lower() in ("a", "an") and re.search(r"s$", noun) and noun.lower() not in (
                 "boss",) and not re.fullmatch(r"couple|police", noun, re.I):
             # "a number of people" is vague; "a ... residents" is not a count
@@ -212,7 +221,7 @@ def people_counts(sentence: str) -> list[Count]:
                                                                 else "exact")
         child = _is_child(noun, sentence, m.group(0))
         subset = _subset(sentence, m)
-        out.append(Count(value, qual, m.start(), m.end(), child, subset))
+        out.append(Count(value, qual, m.start(), m.end(), child, subset, definite=definite))
     return out
 
 
@@ -302,6 +311,8 @@ def sentence_toll(sentence: str) -> Toll | None:
     if _UPDATE.search(sentence):
         # "... rose to two dead, after a man died in hospital": the clause explains the update
         sentence = re.split(r",?\s+after\s+", sentence, maxsplit=1)[0]
+    # "..., up from an earlier count of 35": the old figure is not the toll
+    sentence = re.split(r",?\s+(?:up|down)\s+from\s+", sentence, maxsplit=1)[0]
     counts = people_counts(sentence)
     counts += _bare_counts(sentence, counts)
     counts.sort(key=lambda c: c.start)
@@ -324,7 +335,15 @@ def sentence_toll(sentence: str) -> Toll | None:
     if not toll.reported:
         return None
     toll.update = bool(_UPDATE.search(sentence))
+    toll.earlier = bool(_EARLIER.search(sentence))
+    toll.definite = all(c.definite for c in counts if c.value is not None) and any(
+        c.definite for c in counts)
     return toll
+
+
+_EARLIER = re.compile(r"\b(?:had\s+)?(?:earlier|initially|previously|at\s+first|first)\s+"
+                      r"(?:reported|said|put|given|counted|announced)\b|\bearlier\s+(?:count|"
+                      r"figure|toll|report)\b", re.I)
 
 
 def _add(toll: Toll, role: str, c: Count) -> None:
@@ -388,6 +407,10 @@ def _specific(a: Place | None, b: Place | None) -> Place | None:
 _CLAUSE = re.compile(r";\s+|,\s+(?:and|while|whereas|but|as)\s+(?=\S)|\s+(?:while|whereas)\s+")
 
 
+_ATTRIBUTION = re.compile(r",\s+(?:the\s+|a\s+)?[^,]{0,80}?\b(?:said|says|reported|wrote|added"
+                          r"|told|announced|posted)\b.*$", re.I)
+
+
 @dataclass
 class _Unit:
     """A sentence, or one clause of a sentence that reports two incidents."""
@@ -410,6 +433,10 @@ def _units(s: Annotated, published: date | None) -> list[tuple[_Unit, Toll | Non
             toll = sentence_toll(text)
             if toll is None:
                 continue
+            attribution = _ATTRIBUTION.search(text)
+            if attribution:
+                b = a + attribution.start()
+                text = s.text[a:b]
             places = [p for p in s.places if a <= p.start < b]
             d = sentence_date(text, published)
             parts.append((_Unit(text, most_specific(places), d.when if d else None), toll))
@@ -437,7 +464,11 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
                 place = recent_place[1]
             if when is None and recent_date and idx - recent_date[0] <= 2:
                 when = recent_date[1]
-            target = _find_incident(incidents, place, when, idx, toll.update)
+            cause = _cause(unit.text)
+            if toll.definite and incidents and idx - incidents[-1].last_sentence <= 4:
+                target = incidents[-1]  # "the boy and his grandfather": already counted
+            else:
+                target = _find_incident(incidents, place, when, idx, toll.update, cause)
             if target is None:
                 target = Incident(place, when or ctx.default_date(), "other",
                                   None, s.evidence())
@@ -447,7 +478,7 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
                 if _compatible(target.place, place):
                     target.place = _specific(target.place, place)
             context_text = [o.text for o in ctx.sentences if 0 < idx - o.sentence.index <= 2]
-            cause = _cause(unit.text) or _cause(*context_text)
+            cause = cause or _cause(*context_text)
             if target.cause == "other" and cause:
                 target.cause = cause
             if target.perpetrator is None:
@@ -472,9 +503,12 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
 
 
 def _find_incident(incidents: list[Incident], place: Place | None, when: EventDate | None,
-                   idx: int, update: bool) -> Incident | None:
-    """The incident a toll belongs to; an update ("rose to") may come on a later day."""
+                   idx: int, update: bool, cause: Cause | None) -> Incident | None:
+    """The incident a toll belongs to; an update ("rose to") may come on a later day.
+    Two different named causes (shelling, a glide bomb) are two incidents."""
     for inc in reversed(incidents):
+        if cause is not None and inc.cause != "other" and inc.cause != cause:
+            continue
         if when is not None and inc.when != when and not (
                 update and place is not None and inc.place is not None
                 and _compatible(inc.place, place)):
@@ -489,10 +523,11 @@ def _find_incident(incidents: list[Incident], place: Place | None, when: EventDa
 
 
 def _merge(into: Toll, new: Toll) -> None:
-    """Later figures for the same incident replace earlier ones (tolls are revised upwards)."""
+    """Later figures for the same incident replace earlier ones (tolls are revised upwards),
+    except figures the text itself calls earlier ("had initially reported eight dead")."""
     for attr in ("killed", "injured", "children_killed", "children_injured"):
         value = getattr(new, attr)
-        if value is not None:
+        if value is not None and not (new.earlier and getattr(into, attr) is not None):
             setattr(into, attr, value)
     for attr, fig in (("killed_q", "killed"), ("injured_q", "injured")):
         if getattr(new, fig) is not None or getattr(into, fig) is None:

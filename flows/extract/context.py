@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -47,6 +48,11 @@ class ArticleContext:
         return EventDate(self.published, "day")
 
 
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z'.-]+(?:\s+[A-Z][A-Z'.-]+)*(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)*)?"
+    r"(?:,?\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,40}\))?\s*(?:--|[-–—:])\s+")
+
+
 def annotate(text: str, published: date | None) -> ArticleContext:
     annotated: list[Annotated] = []
     caption_paragraph = -1
@@ -57,11 +63,16 @@ def annotate(text: str, published: date | None) -> ArticleContext:
             if is_caption(s.text):
                 caption_paragraph = s.paragraph
             continue
+        dateline = _DATELINE.match(s.text)
+        places = find_places(s.text)
+        if dateline:
+            # "KYIV (Wire) -- ...": where the reporter filed from, not where it happened
+            places = [p for p in places if p.start >= dateline.end()]
         annotated.append(Annotated(
             sentence=s,
             weapons=find_weapons(s.text),
             quantities=find_quantities(s.text),
-            places=find_places(s.text),
+            places=places,
             actors=find_actors(s.text),
             date=sentence_date(s.text, published),
             background=is_background(s.text) or has_background_period(s.text),

@@ -6,11 +6,16 @@ import re
 
 from flows.extract.context import Annotated, ArticleContext
 from flows.extract.cues import PRODUCTION
-from flows.extract.model import Actor, Period, ProductionFact
+from flows.extract.model import Actor, Evidence, Period, ProductionFact
 from flows.extract.money import find_money, to_usd
 from flows.extract.weapons import WeaponMention
 
-_GAP = re.compile(r"^[\s-]*(?:(?:[\w-]+|medium-\s+and\s+long-range)[\s-]+){0,4}?$", re.I)
+# Only modifiers may stand between a count and the weapon it counts.
+_GAP = re.compile(
+    r"^[\s-]*(?:(?:more|new|additional|long-range|medium-range|short-range|long|medium|short"
+    r"|range|attack|strike|combat|kamikaze|interceptor|unmanned|aerial|cruise|ballistic|guided"
+    r"|domestically|domestic|home-grown|homegrown|ukrainian|russian|[a-z]+-(?:made|type|built"
+    r"|produced|range|guided|based|wing)|[A-Z][\w-]*)[\s-]+){0,4}$")
 _PER_YEAR = re.compile(r"\b(?:a|per|each|every)\s+year\b|\bannual(?:ly)?\b|\byearly\b", re.I)
 _PER_MONTH = re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b", re.I)
 _BY_YEAR = re.compile(r"\b(?:by|in|until|through|for|before|during)\s+(?:the\s+end\s+of\s+)?"
@@ -55,8 +60,7 @@ def _counted_weapon(s: Annotated, end: int) -> WeaponMention | None:
             gap = re.sub(r"\w+-\s+(?:and|or)\s+", "", s.text[end:w.start])
             if gap.strip() == "":
                 return w
-            ok = _GAP.match(gap) and not re.search(r"\b(?:of|and|or|to|in|for|from|with)\b", gap)
-            return w if ok else None
+            return w if _GAP.match(gap) else None
     return None
 
 
@@ -90,11 +94,31 @@ def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
                 period=_period(s, target_year), target_year=target_year, cost_usd=None,
                 evidence=s.evidence(),
             ))
+        facts.extend(_raise_to(s, actor, target_year, s.evidence()))
         if facts:
             cost = _cost(ctx, i)
             if cost is not None and len(facts) == 1:
                 facts[0].cost_usd = cost
             out.extend(facts)
+    return out
+
+
+_RAISE_TO = re.compile(r"\b(?:output|production|manufacturing)\s+of\s+$", re.I)
+
+
+def _raise_to(s: Annotated, actor: Actor | None, target_year: int | None,
+              evidence: Evidence) -> list[ProductionFact]:
+    """"raise output of Shahed-type drones to 6,000 a month": the weapon comes first."""
+    out: list[ProductionFact] = []
+    for w in s.weapons:
+        if not _RAISE_TO.search(s.text[max(0, w.start - 30):w.start]):
+            continue
+        for q in s.quantities:
+            if q.value is not None and re.fullmatch(r"\s+to\s+", s.text[w.end:q.start]):
+                out.append(ProductionFact(
+                    actor=actor, weapon=w.weapon, quantity=q.value, qualifier=q.qualifier,
+                    period=_period(s, target_year), target_year=target_year, cost_usd=None,
+                    evidence=evidence))
     return out
 
 

@@ -22,7 +22,6 @@ from flows.extract.cues import (
     NOT_INTERCEPT_WORDS,
 )
 from flows.extract.model import Actor, Evidence, EventDate, Place, Qualifier, StrikeFact, Weapon
-from flows.extract.numbers import Quantity
 from flows.extract.places import PlaceMention
 from flows.extract.weapons import WeaponMention
 
@@ -40,6 +39,7 @@ _GAP = re.compile(
 _PARTITIVE = re.compile(r"^\s+(?:of|out\s+of)\s+(?:the|these|those|them|all)?\s*", re.I)
 _OF_THEM = re.compile(r"^\s+(?:of|out\s+of)\s+(?:them|these|those)\b", re.I)
 _OF_N = re.compile(r"^\s+(?:of|out\s+of)\s+(?:the\s+)?$", re.I)
+_OF_THE = re.compile(r"(?:^|[,;:]\s*|\b)(?:of|out\s+of)\s+(?:the|these|those)\s+$", re.I)
 _ALL = re.compile(r"\b(?:all|each\s+of\s+the|every\s+one\s+of\s+the)\s+$", re.I)
 _RIGHT_CUE = re.compile(
     r"^[\s,]*(?:(?:that|which)\s+)?(?:(?:Russia|Russian\s+forces|Moscow|Ukraine|Ukrainian\s+forces"
@@ -108,6 +108,8 @@ def _role_at(text: str, pos: int, end: int) -> Role | None:
     if later and not re.search(r"[.;:]", text[end:later.start()]):
         between = text[end:later.start()]
         if not (INTERCEPT.search(between) or NOT_INTERCEPT.search(between)
+                or re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
+                             between, re.I)
                 or re.search(r"\b(?:launched|fired|attacked|sent|used)\b", between, re.I)):
             return _cue_role(later)
     left = text[:pos]
@@ -120,8 +122,8 @@ def _role_at(text: str, pos: int, end: int) -> Role | None:
     return best[1] if best else None
 
 
-_ORIGIN = re.compile(r"\bfrom\b(?![^,;]*\b(?:at|on|against|targeting|toward|towards)\b)[^,;]*$",
-                     re.I)
+_ORIGIN = re.compile(r"(?:\bfrom\b|\blaunch(?:ed)?\s+(?:areas?|sites?|points?|from)\b)"
+                     r"(?![^,;]*\b(?:at|on|against|targeting|toward|towards)\b)[^,;]*$", re.I)
 
 
 def _targets(s: Annotated) -> list[PlaceMention]:
@@ -196,6 +198,11 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
                                   refers_back=True, place=_place_for(s, q.end)))
             continue
         w = _weapon_after(s, q.end)
+        if w is not None and _OF_THE.search(text[:q.start]):
+            # "Of the 47 drones, 46 were shot down": the 47 is the launched figure
+            items.append(Item("launched", w.weapon, q.value, q.qualifier, s, q.start,
+                              place=_place_for(s, w.end)))
+            continue
         partitive = _PARTITIVE.match(after)
         if w is None and partitive:
             # "21 of the drones"
