@@ -2,10 +2,11 @@
 
 `sitrep run` runs the Prefect flow once and prints what it did; `sitrep extract FILE` prints
 the facts of one article file as JSON without touching any warehouse (and without importing
-Prefect or Great Expectations, so it answers in about a second).
+Prefect or Great Expectations, so it answers in about a second); `sitrep eval CORPUS` scores
+extraction against gold facts.
 
-Exit codes: 0 published (or extract done), 1 publish blocked by the quality gate or run
-failed, 2 usage error, 3 another run holds the warehouse lock.
+Exit codes: 0 published (or extract/eval done), 1 publish blocked by the quality gate, run
+failed, or eval below its threshold, 2 usage error, 3 another run holds the warehouse lock.
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="wait this long for another run to finish (default: fail at once)")
     extract = sub.add_parser("extract", help="print the facts of one article file as JSON")
     extract.add_argument("file", type=Path, help="a .txt, .md, .html or .jsonl article file")
+    evaluate = sub.add_parser(
+        "eval", help="measure extraction on a corpus folder (landing/ + gold*.jsonl)")
+    evaluate.add_argument("corpus", type=Path, help="e.g. tests/corpus or samples")
+    evaluate.add_argument("--min-f1", type=float, default=0.0, metavar="F1",
+                          help="exit 1 when the overall figures F1 is below this")
+    evaluate.add_argument("--min-strict-f1", type=float, default=0.0, metavar="F1",
+                          help="exit 1 when the overall strict F1 is below this")
+    evaluate.add_argument("--quiet", action="store_true",
+                          help="print the scores only, not every miss and false positive")
     return parser
 
 
@@ -64,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.command == "extract":
         return _extract(args.file)
+    if args.command == "eval":
+        return _eval(args.corpus, args.min_f1, args.min_strict_f1, args.quiet)
     return _run(args.landing, args.warehouse, args.wait)
 
 
@@ -92,6 +104,26 @@ def _extract(path: Path) -> int:
         print(f"rejected {r.source_file} line {r.line}: {r.reason} {r.detail or ''}",
               file=sys.stderr)
     print(json.dumps(out[0] if len(out) == 1 else out, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _eval(corpus: Path, min_f1: float, min_strict_f1: float, quiet: bool) -> int:
+    from flows.evaluate import evaluate, render
+
+    if not (corpus / "landing").is_dir():
+        print(f"sitrep eval: {corpus} has no landing/ folder of articles", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        report = evaluate(corpus)
+    except ValueError as exc:
+        print(f"sitrep eval: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(render(report, verbose=not quiet))
+    figures, strict = report.overall(False).f1, report.overall(True).f1
+    if figures < min_f1 or strict < min_strict_f1:
+        print(f"sitrep eval: below threshold (figures F1 {figures:.3f} < {min_f1} or strict F1 "
+              f"{strict:.3f} < {min_strict_f1})", file=sys.stderr)
+        return EXIT_BLOCKED
     return EXIT_OK
 
 

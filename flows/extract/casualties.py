@@ -14,9 +14,9 @@ from datetime import date
 
 from flows.extract.actors import actor
 from flows.extract.context import Annotated, ArticleContext, merge_evidence, most_specific
-from flows.extract.dates import sentence_date
 from flows.extract.cues import INJURED, KILLED
-from flows.extract.model import Actor, CasualtyFact, Cause, Evidence, EventDate, Place, Qualifier
+from flows.extract.dates import sentence_date
+from flows.extract.model import Actor, CasualtyFact, Cause, EventDate, Evidence, Place, Qualifier
 from flows.extract.numbers import parse_words
 
 _ADULT = (r"people|persons?|civilians?|residents?|inhabitants?|men|man|women|woman|pensioners?"
@@ -59,7 +59,7 @@ _SUBSET = re.compile(r"(?:including|among\s+(?:them|the\s+\w+|whom)|of\s+(?:them
                      r"|among|included)[\s,:]*$", re.I)
 _VAGUE = {"several", "a few", "dozens", "scores", "hundreds", "many", "numerous", "a number of",
           "more", "some"}
-_UPDATE = re.compile(r"\b(?:rose|risen|climbed\s+to|has\s+climbed|rises|climbed|climbs|increased|jumped|reached|updated"
+_UPDATE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|reached|updated"
                      r"|now\s+stands|has\s+grown|grew)\b", re.I)
 _PASSIVE_GAP = re.compile(
     r"^[\s,]*(?:\s*,[^,]{0,60},)?"
@@ -465,6 +465,7 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
             if when is None and recent_date and idx - recent_date[0] <= 2:
                 when = recent_date[1]
             cause = _cause(unit.text)
+            target: Incident | None
             if toll.definite and incidents and idx - incidents[-1].last_sentence <= 4:
                 target = incidents[-1]  # "the boy and his grandfather": already counted
             else:
@@ -517,7 +518,8 @@ def _find_incident(incidents: list[Incident], place: Place | None, when: EventDa
             if idx - inc.last_sentence <= 3:
                 return inc
             continue
-        if _compatible(inc.place, place) and (inc.place is not None or idx - inc.last_sentence <= 2):
+        recent = idx - inc.last_sentence <= 2
+        if _compatible(inc.place, place) and (inc.place is not None or recent):
             return inc
     return None
 

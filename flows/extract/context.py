@@ -8,7 +8,7 @@ from datetime import date
 
 from flows.extract.actors import ActorMention, find_actors
 from flows.extract.dates import DateMention, has_background_period, sentence_date
-from flows.extract.model import Evidence, EventDate, Place
+from flows.extract.model import EventDate, Evidence, Place
 from flows.extract.numbers import Quantity, find_quantities
 from flows.extract.places import PlaceMention, find_places
 from flows.extract.text import Sentence, is_background, is_caption, is_noise, split_sentences

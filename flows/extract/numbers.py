@@ -37,7 +37,8 @@ _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1
 _WORD = "|".join(_UNITS[1:] + _TENS)
 _WORD_NUMBER = (
     rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?"
-    rf"(?:\s+(?:hundred|thousand|million|billion)(?:\s+(?:and\s+)?(?:{_WORD})(?:[- ](?:{_WORD}))?)?)*)"
+    rf"(?:\s+(?:hundred|thousand|million|billion)"
+    rf"(?:\s+(?:and\s+)?(?:{_WORD})(?:[- ](?:{_WORD}))?)?)*)"
 )
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _SCALE_SUFFIX = r"(?:\s*(?:million|billion|thousand|mln|bn|m|k)\b)?"
@@ -136,7 +137,7 @@ def _is_not_a_count(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, start - 12):start]
     after = text[end:end + 6]
     plain = digits.replace(",", "")
-    if re.search(r"[A-Za-z]-?$", before) and not before.endswith(" "):
+    if re.search(r"[A-Za-z]-?\Z", before):
         return True  # model numbers: Kh-101, S-300, KN-23
     if re.match(r"\s*[:/]\d|\s*(?:am|pm|a\.m|p\.m|GMT|UTC|EET|CET)\b", after, re.IGNORECASE):
         return True  # times

@@ -21,7 +21,7 @@ from flows.extract.cues import (
     NOT_INTERCEPT,
     NOT_INTERCEPT_WORDS,
 )
-from flows.extract.model import Actor, Evidence, EventDate, Place, Qualifier, StrikeFact, Weapon
+from flows.extract.model import Actor, EventDate, Evidence, Place, Qualifier, StrikeFact, Weapon
 from flows.extract.places import PlaceMention
 from flows.extract.weapons import WeaponMention
 
@@ -45,12 +45,12 @@ _RIGHT_CUE = re.compile(
     r"^[\s,]*(?:(?:that|which)\s+)?(?:(?:Russia|Russian\s+forces|Moscow|Ukraine|Ukrainian\s+forces"
     r"|Kyiv|it|they|the\s+enemy)\s+(?:had\s+|has\s+|have\s+)?(?=launched|fired|used|sent))?"
     r"(?:were|was|had\s+been|have\s+been|has\s+been|being|got)?\s*"
-    r"(?:(?:\w+ly|also|all|later|then|both)\s+)?(?:(?P<intercept>" + INTERCEPT_WORDS + r")|(?P<skip>"
-    + NOT_INTERCEPT_WORDS + r")|(?P<launch>launched|fired|used|sent|deployed))\b",
+    r"(?:(?:\w+ly|also|all|later|then|both)\s+)?(?:(?P<intercept>" + INTERCEPT_WORDS
+    + r")|(?P<skip>" + NOT_INTERCEPT_WORDS + r")|(?P<launch>launched|fired|used|sent|deployed))\b",
     re.I,
 )
-_PLACE_PREP = re.compile(r"(?:over|above|on|at|in|against|targeting|toward|towards|near)\s+(?:the\s+)?$",
-                         re.I)
+_PLACE_PREP = re.compile(
+    r"(?:over|above|on|at|in|against|targeting|toward|towards|near)\s+(?:the\s+)?$", re.I)
 
 
 @dataclass
@@ -230,7 +230,7 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
         if w is not None:
             role = _role_at(text, m.start(), w.end) or default_role
             if role in ("launched", "intercepted"):
-                items.append(Item(role, w.weapon, 2, "exact", s, m.start(), all_of=True,  # type: ignore[arg-type]
+                items.append(Item(role, w.weapon, 2, "exact", s, m.start(), all_of=True,
                                   place=_place_for(s, w.end)))
     # A bare count after a counted weapon, elliptical: "20 drones over Belgorod, five over
     # Kursk" or "... destroyed 21 and two were lost".
@@ -324,8 +324,8 @@ def _attacker(s: Annotated, place: Place | None, w_start: int) -> Actor | None:
             if a.role_hint == "demonym" and a.start < w_start and re.fullmatch(
                     r"[\s-]*(?:[\w-]+[\s-]+){0,3}", s.text[a.end:w_start]):
                 return a.actor
-            if re.match(r"^\s*(?:'s\s+(?:army|forces|military|troops)\s+)?(?:has\s+|have\s+|had\s+)?"
-                        r"(?:launched|fired|attacked|struck|sent|used|unleashed|hit|targeted)",
+            if re.match(r"^\s*(?:'s\s+(?:army|forces|military|troops)\s+)?"
+                        r"(?:has\s+|have\s+|had\s+)?(?:launched|fired|attacked|struck|sent|used|unleashed|hit|targeted)",
                         tail, re.I):
                 return a.actor
     if place is not None and place.country_code == "RU":
@@ -342,7 +342,6 @@ def _attacker(s: Annotated, place: Place | None, w_start: int) -> Actor | None:
 def extract_strikes(ctx: ArticleContext) -> list[StrikeFact]:
     rows: list[Row] = []
     last_date: EventDate | None = None
-    last_paragraph = -1
     list_role: tuple[int, Role] | None = None
     for s in ctx.sentences:
         idx = s.sentence.index
@@ -359,7 +358,6 @@ def extract_strikes(ctx: ArticleContext) -> list[StrikeFact]:
             when = last_date
         else:
             when = ctx.default_date()
-        last_paragraph = s.sentence.paragraph
         for it in items:
             _apply(rows, it, when, ctx)
     rows = _drop_totals(rows)

@@ -49,12 +49,25 @@ def split_sentences(text: str) -> list[Sentence]:
         # or has no end punctuation at all (a headline or caption line).
         cuts = [0]
         for m in re.finditer(r"\n", block):
+            if _wrapped(block[cuts[-1]:m.start()], block[m.end():]):
+                continue
             cuts.append(m.end())
         cuts.append(len(block) + 1)
         for line_start, line_next in zip(cuts, cuts[1:], strict=False):
-            line = block[line_start:line_next - 1] if line_next <= len(block) else block[line_start:]
+            line = block[line_start:line_next - 1]
             _split_line(line, p_start + line_start, p_index, out)
     return out
+
+
+def _wrapped(line: str, rest: str) -> bool:
+    """A hard-wrapped line continues on the next one: it does not end a clause and the next
+    line is not a list item or a new heading."""
+    line = line.rstrip()
+    if not line or re.search(r"[.!?:;\"”’)]$", line):
+        return False
+    if re.match(r"\s*(?:[-*•–]|\d+[.)]\s)", rest):
+        return False
+    return bool(re.match(r"\s*[a-z0-9(]", rest)) or len(line) >= 50
 
 
 def _split_line(line: str, offset: int, paragraph: int, out: list[Sentence]) -> None:
