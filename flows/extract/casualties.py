@@ -111,6 +111,7 @@ class Toll:
     reported: bool = False
     update: bool = False
     earlier: bool = False  # "officials had earlier reported four killed": superseded
+    subset_only: bool = False  # "among the injured children was a baby": detail only
     definite: bool = False  # every count refers to people already counted
 
 
@@ -198,7 +199,8 @@ def people_counts(sentence: str) -> list[Count]:
             kin = m.group("kin")
             out.append(Count(1, "exact", m.start(), m.end(),
                              _is_child(kin if kin not in ("son", "daughter") else kin + "s",
-                                       sentence, m.group(0)), _subset(sentence, m)))
+                                       sentence, m.group(0)), _subset(sentence, m),
+                             definite=True))
             continue
         num = m.group("num")
         noun = m.group("noun")
@@ -222,7 +224,15 @@ def people_counts(sentence: str) -> list[Count]:
         child = _is_child(noun, sentence, m.group(0))
         subset = _subset(sentence, m)
         out.append(Count(value, qual, m.start(), m.end(), child, subset, definite=definite))
+    for m in _OF_THEM_CHILDREN.finditer(sentence):
+        value = _value(m.group("num"))
+        out.append(Count(value, "exact", m.start(), m.end(), True, True))
     return out
+
+
+_OF_THEM_CHILDREN = re.compile(
+    rf"(?<![\w-])(?P<num>{_NUMWORD})\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(?:{_CHILD})\b",
+    re.I)
 
 
 def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
@@ -275,8 +285,21 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
     cues += [(m.start(), m.end(), "injured") for m in INJURED.finditer(sentence)]
     cues.sort()
     others = [o for o in counts if o is not c]
+    after = _SUBSET_AFTER.match(sentence[c.end:])
+    if after:
+        tail = sentence[c.end + after.end():c.end + after.end() + 25]
+        if re.match(r"\s*(?:killed|dead|who\s+died|victims\s+killed)", tail, re.I) \
+                or re.search(r"dead", after.group(0), re.I):
+            return "killed"
+        if re.match(r"\s*(?:injured|wounded|hurt)", tail, re.I) \
+                or re.search(r"injured|wounded", after.group(0), re.I):
+            return "injured"
     for s, e, role in cues:
         if s >= c.end:
+            if sentence[s:e].lower() in ("injuries", "wounds") and re.match(
+                    r"^\s+(?:was|were)\s+[^,.;]{0,70}\bwith\s+(?:\w+\s+)?$", sentence[c.end:s],
+                    re.I):
+                return "injured"  # "her husband was pulled from the rubble with injuries"
             # an active verb with its own object ("... and injured an 80-year-old") is not
             # the verb of this count
             if any(o.start >= e and not o.subset and not sentence[e:o.start].strip()
@@ -336,6 +359,7 @@ def sentence_toll(sentence: str) -> Toll | None:
         return None
     toll.update = bool(_UPDATE.search(sentence))
     toll.earlier = bool(_EARLIER.search(sentence))
+    toll.subset_only = all(c.subset for c in counts)
     toll.definite = all(c.definite for c in counts if c.value is not None) and any(
         c.definite for c in counts)
     return toll
@@ -515,7 +539,7 @@ def _find_incident(incidents: list[Incident], place: Place | None, when: EventDa
                 and _compatible(inc.place, place)):
             continue
         if place is None:
-            if idx - inc.last_sentence <= 3:
+            if idx - inc.last_sentence <= 3 or when is None:
                 return inc
             continue
         recent = idx - inc.last_sentence <= 2
@@ -529,8 +553,12 @@ def _merge(into: Toll, new: Toll) -> None:
     except figures the text itself calls earlier ("had initially reported eight dead")."""
     for attr in ("killed", "injured", "children_killed", "children_injured"):
         value = getattr(new, attr)
-        if value is not None and not (new.earlier and getattr(into, attr) is not None):
-            setattr(into, attr, value)
+        current = getattr(into, attr)
+        if value is None or (new.earlier and current is not None):
+            continue
+        if new.subset_only and current is not None:
+            value = max(value, current)  # a detail about some of them is not a new total
+        setattr(into, attr, value)
     for attr, fig in (("killed_q", "killed"), ("injured_q", "injured")):
         if getattr(new, fig) is not None or getattr(into, fig) is None:
             if getattr(new, attr) is not None:

@@ -65,6 +65,8 @@ def _wrapped(line: str, rest: str) -> bool:
     line = line.rstrip()
     if not line or re.search(r"[.!?:;\"”’)]$", line):
         return False
+    if re.match(r"\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", rest):
+        return False  # a date line under a headline
     if re.match(r"\s*(?:[-*•–]|\d+[.)]\s)", rest):
         return False
     return bool(re.match(r"\s*[a-z0-9(]", rest)) or len(line) >= 50
