@@ -89,6 +89,14 @@ _PASSIVE_LATER = re.compile(
     + r")|(?P<launch>launched|fired|used|sent|deployed|detected|recorded))\b", re.I)
 
 
+def _bare_count_between(s: Annotated | None, start: int, end: int) -> bool:
+    """A count between a weapon and a later verb that is not itself a counted weapon
+    ("... and that two of them had been shot down") has its own verb."""
+    if s is None:
+        return False
+    return any(start <= q.start < end and _weapon_after(s, q.end) is None for q in s.quantities)
+
+
 def _cue_role(m: re.Match[str]) -> Role:
     if m.group("intercept"):
         return "intercepted"
@@ -97,7 +105,7 @@ def _cue_role(m: re.Match[str]) -> Role:
     return "launched"
 
 
-def _role_at(text: str, pos: int, end: int) -> Role | None:
+def _role_at(text: str, pos: int, end: int, s: Annotated | None = None) -> Role | None:
     """The role of a count: the verb right after it, a passive verb later in its clause
     ("All six Kinzhal ... and both Zircon missiles aimed at Kyiv were destroyed"), else the
     nearest cue before it."""
@@ -108,8 +116,7 @@ def _role_at(text: str, pos: int, end: int) -> Role | None:
     if later and not re.search(r"[.;:]", text[end:later.start()]):
         between = text[end:later.start()]
         if not (INTERCEPT.search(between) or NOT_INTERCEPT.search(between)
-                or re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b",
-                             between, re.I)
+                or _bare_count_between(s, end, later.start())
                 or re.search(r"\b(?:launched|fired|attacked|sent|used)\b", between, re.I)):
             return _cue_role(later)
     left = text[:pos]
@@ -131,9 +138,9 @@ def _targets(s: Annotated) -> list[PlaceMention]:
     return [p for p in s.places if not _ORIGIN.search(s.text[max(0, p.start - 70):p.start])]
 
 
-def _part_role(text: str, pos: int, end: int) -> Role | None:
+def _part_role(text: str, pos: int, end: int, s: Annotated | None = None) -> Role | None:
     """'18 out of 23 drones': the part was intercepted unless its verb says otherwise."""
-    role = _role_at(text, pos, end)
+    role = _role_at(text, pos, end, s)
     if role == "skip":
         return "skip"
     left = [m.end() for m in NOT_INTERCEPT.finditer(text[:pos])]
@@ -183,7 +190,7 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
         if i + 1 < len(quantities) and _OF_N.match(text[q.end:quantities[i + 1].start]):
             total = quantities[i + 1]
             w = _weapon_after(s, total.end)
-            if w is not None and _part_role(text, q.start, w.end) == "intercepted":
+            if w is not None and _part_role(text, q.start, w.end, s) == "intercepted":
                 used.add(i + 1)
                 items.append(Item("intercepted", w.weapon, q.value, q.qualifier, s, q.start,
                                   launched_hint=(total.value, total.qualifier)
@@ -208,7 +215,7 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
             # "21 of the drones"
             cand = _weapon_after(s, q.end + partitive.end())
             if cand is not None:
-                role = _role_at(text, q.start, cand.end)
+                role = _role_at(text, q.start, cand.end, s)
                 if role == "intercepted" and q.value is not None:
                     items.append(Item("intercepted", cand.weapon, q.value, q.qualifier, s,
                                       q.start, refers_back=True, place=_place_for(s, cand.end)))
@@ -219,7 +226,7 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
                 continue
         if w is None:
             continue
-        role = _role_at(text, q.start, w.end) or default_role
+        role = _role_at(text, q.start, w.end, s) or default_role
         if role is None or role == "skip":
             continue
         all_of = bool(_ALL.search(text[:q.start]))
@@ -228,7 +235,7 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
     for m in _BOTH.finditer(text):
         w = _weapon_after(s, m.end())
         if w is not None:
-            role = _role_at(text, m.start(), w.end) or default_role
+            role = _role_at(text, m.start(), w.end, s) or default_role
             if role in ("launched", "intercepted"):
                 items.append(Item(role, w.weapon, 2, "exact", s, m.start(), all_of=True,
                                   place=_place_for(s, w.end)))
@@ -438,11 +445,10 @@ def _drop_totals(rows: list[Row]) -> list[Row]:
     """A generic total followed by a breakdown by type keeps only the breakdown."""
     keep: list[Row] = []
     for r in rows:
-        generic = r.weapon.subcategory is None and r.weapon.model is None
-        if generic and r.launched is not None:
+        if r.weapon.model is None and r.launched is not None:
             parts = [o for o in rows if o is not r and o.order > r.order and o.when == r.when
-                     and o.weapon.category == r.weapon.category
-                     and (o.weapon.subcategory or o.weapon.model) and o.launched is not None]
+                     and _compatible(o.weapon, r.weapon) and not _same_weapon(o.weapon, r.weapon)
+                     and o.launched is not None]
             if len(parts) >= 2 and sum(o.launched or 0 for o in parts) <= r.launched:
                 continue
         keep.append(r)

@@ -160,7 +160,8 @@ def _specs() -> list[_Spec]:
     specs = []
     for model, cat, sub, pattern, case_sensitive in _MODELS:
         flags = 0 if case_sensitive else re.I
-        specs.append(_Spec(re.compile(rf"(?<![\w-])(?:{pattern})(?![\w])", flags),
+        # a plural of a numbered model: "nine Kh-101s"
+        specs.append(_Spec(re.compile(rf"(?<![\w-])(?:{pattern})(?:s|['’]s)?(?![\w])", flags),
                            Weapon(model, cat, sub, model), True))
     for cat, subcategory, pattern in _CLASSES:
         specs.append(_Spec(re.compile(rf"(?<![\w])(?<!anti-)(?<!counter-)(?:{pattern})(?![\w])",
@@ -183,7 +184,10 @@ def _catalogue() -> list[Weapon]:
 WEAPONS: list[Weapon] = _catalogue()
 
 
-_ADJACENT = re.compile(r"[\s-]*")
+# Between a model and its class noun: nothing, or a word or two of description
+# ("Kinzhal aeroballistic missiles"), never a conjunction or preposition.
+_ADJACENT = re.compile(r"[\s-]*(?:(?!(?:and|or|of|the|with|from|to|at|on|in|by|for)\b)"
+                       r"[A-Za-z][\w-]*[\s-]+){0,2}", re.I)
 
 
 def _merge_class_nouns(text: str, mentions: list[tuple[WeaponMention, bool]]
