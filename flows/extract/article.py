@@ -33,7 +33,7 @@ def extract_article(text: str, published_at: date | None = None, title: str | No
         return result
     if war_score((title or "") + "\n" + text) < MIN_WAR_SCORE:
         return result
-    ctx = annotate(text, published_at)
+    ctx = annotate(text, published_at, title)
     facts: list[Fact] = []
     facts.extend(extract_strikes(ctx))
     facts.extend(extract_casualties(ctx))
