@@ -9,7 +9,7 @@ and three cruise missiles" is two.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from flows.extract.actors import actor
@@ -386,6 +386,11 @@ def _apply(rows: list[Row], it: Item, when: EventDate, ctx: ArticleContext) -> N
     idx = it.sentence.sentence.index
     if it.role == "launched":
         for r in reversed(rows):
+            if it.value is not None and r.launched == it.value and r.when == when \
+                    and _compatible(r.weapon, it.weapon) and not _same_weapon(r.weapon, it.weapon):
+                # "Of the 47 drones, ...": the attack already counted, named more loosely
+                _fill_launched(r, replace(it, weapon=r.weapon), ev, idx, ctx)
+                return
             if _same_weapon(r.weapon, it.weapon) and r.when == when and (
                     it.place is None or r.place is None or r.place == it.place):
                 if r.launched is None or r.launched == it.value:

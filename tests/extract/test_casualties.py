@@ -87,3 +87,37 @@ def test_background_totals_are_not_incidents() -> None:
             "Sunday.")
     facts = tolls(text)
     assert [(f.killed, f.place.name if f.place else None) for f in facts] == [(1, "Nikopol")]
+
+
+def test_figures_the_text_calls_earlier_do_not_replace_the_update() -> None:
+    text = ("The death toll from Friday's Russian missile attack on Dnipro has risen to seven, "
+            "the governor said on Saturday. Officials had earlier reported four people killed.")
+    (fact,) = tolls(text)
+    assert fact.killed == 7
+
+
+def test_of_them_children_and_among_those_killed() -> None:
+    toll = sentence_toll("Forty-eight people were injured, five of them children.")
+    assert toll is not None and (toll.injured, toll.children_injured) == (48, 5)
+    toll = sentence_toll("A four-year-old boy was among those killed.")
+    assert toll is not None and toll.killed is None and toll.children_killed == 1
+
+
+def test_a_person_found_with_injuries_is_injured() -> None:
+    toll = sentence_toll("Her husband was pulled from the rubble of their house with injuries.")
+    assert toll is not None and toll.injured == 1
+
+
+def test_hard_wrapped_lines_are_one_sentence() -> None:
+    text = ("Russian shelling of Nikopol on Sunday killed two people and wounded\n"
+            "five others, the regional governor said.")
+    (fact,) = tolls(text)
+    assert (fact.killed, fact.injured) == (2, 5)
+
+
+def test_dateline_date_is_not_the_event_date() -> None:
+    text = ("KYIV, Oct 10 (Wire) - The number of people killed by a Russian missile strike on "
+            "Chernihiv on Monday has climbed to 13, the governor said on Tuesday.")
+    facts = extract_article(text, date(2023, 10, 10)).facts
+    (fact,) = [f for f in facts if isinstance(f, CasualtyFact)]
+    assert fact.killed == 13 and fact.when.value == date(2023, 10, 9)
