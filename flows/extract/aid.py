@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flows.extract.actors import actor, find_actors
+from flows.extract.actors import ActorMention, actor, find_actors
 from flows.extract.context import Annotated, ArticleContext
 from flows.extract.cues import PLEDGE
 from flows.extract.model import Actor, AidPledgeFact
@@ -58,10 +58,14 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
     from flows.extract.money import find_money, to_usd
 
     out: list[AidPledgeFact] = []
-    prev_donor: Actor | None = None
+    # "The Defence Secretary announced ...": the donor named in the headline or earlier
+    prev_donor = _first_donor(find_actors(ctx.title or ""), None)
     for s in ctx.sentences:
         money = find_money(s.text)
+        mentioned = _first_donor(s.actors, None)
         if not money or s.history or not PLEDGE.search(s.text) or not _FOR_UKRAINE.search(s.text):
+            if mentioned is not None:
+                prev_donor = mentioned
             continue
         first_kept: int | None = None
         for m in money:
@@ -85,4 +89,14 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
             prev_donor = donor
             if first_kept is None:
                 first_kept = m.start
+        if mentioned is not None:
+            prev_donor = mentioned
     return out
+
+
+def _first_donor(actors: list[ActorMention], default: Actor | None) -> Actor | None:
+    for a in actors:
+        if a.actor.name not in ("Ukraine", "Russia") and a.actor.actor_type in (
+                "state", "organization"):
+            return a.actor
+    return default

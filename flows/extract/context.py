@@ -40,6 +40,7 @@ class ArticleContext:
     text: str
     published: date | None
     sentences: list[Annotated]
+    title: str | None = None
 
     def default_date(self) -> EventDate:
         """The date an undated attack report refers to: the publication day."""
@@ -126,7 +127,7 @@ def annotate(text: str, published: date | None, title: str | None = None) -> Art
             background=is_background(s.text) or has_background_period(s.text),
             history=is_background(s.text),
         ))
-    return ArticleContext(text, published, annotated)
+    return ArticleContext(text, published, annotated, title)
 
 
 def merge_evidence(a: Evidence, b: Evidence, text: str) -> Evidence:

@@ -34,11 +34,18 @@ def _actor_of(s: Annotated, prev: Actor | None) -> Actor | None:
     return prev
 
 
+_COMPARISON = re.compile(r"\b(?:(?:about|roughly|nearly|almost)\s+)?(?:double|triple|twice|three"
+                         r"\s+times|up\s+from|compared\s+(?:with|to)|than\s+in)\b",
+                         re.I)
+
+
 def _target_year(s: Annotated, ctx: ArticleContext) -> int | None:
-    m = _BY_YEAR.search(s.text)
+    """The year a plan is for; years in a comparison ("double what it made in 2024") are not."""
+    text = _COMPARISON.split(s.text, maxsplit=1)[0]
+    m = _BY_YEAR.search(text)
     if m:
         return int(m.group("y"))
-    rel = _THIS_YEAR.search(s.text)
+    rel = _THIS_YEAR.search(text)
     if rel and ctx.published is not None:
         return ctx.published.year + (1 if rel.group("rel").lower() == "next" else 0)
     return None
@@ -57,6 +64,8 @@ def _counted_weapon(s: Annotated, end: int) -> WeaponMention | None:
     for w in s.weapons:
         if w.start >= end:
             # a suspended hyphen ("medium- and long-range") is one modifier
+            if _MODIFIER.match(s.text[w.end:]):
+                return None  # "one Kyiv drone maker": the weapon describes another noun
             gap = re.sub(r"\w+-\s+(?:and|or)\s+", "", s.text[end:w.start])
             if gap.strip() == "":
                 return w
@@ -103,6 +112,10 @@ def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
     return out
 
 
+_MODIFIER = re.compile(
+    r"\s*(?:makers?|manufacturers?|producers?|industry|compan(?:y|ies)|factor(?:y|ies)|plants?"
+    r"|programmes?|programs?|units?|operators?|crews?|pilots?|teams?|sector|market|firms?"
+    r"|start-?ups?|workshops?|developers?|schools?|training)\b", re.I)
 _RAISE_TO = re.compile(r"\b(?:output|production|manufacturing)\s+of\s+$", re.I)
 
 
