@@ -340,6 +340,7 @@ def sentence_toll(sentence: str) -> Toll | None:
     counts += _bare_counts(sentence, counts)
     counts.sort(key=lambda c: c.start)
     toll = Toll()
+    roles: dict[int, str | None] = {}
     for c in counts:
         tail = sentence[c.end:c.end + 40]
         if re.match(r"^\s+(?:of|out\s+of)\s+(?:them|those|these|whom|the\s+(?:injured|wounded"
@@ -347,7 +348,14 @@ def sentence_toll(sentence: str) -> Toll | None:
             continue  # "two of the injured": a subset we do not model
         if _MILITARY.match(sentence[c.end:]) and not c.child:
             continue
-        role = c.role or _role(sentence, c, counts)
+        role = c.role
+        if role is None and c.subset and _SUBSET.search(sentence[:c.start]):
+            # "22, including two children": the part shares the role of its total
+            total = [o for o in counts if o.end <= c.start and not o.subset
+                     and roles.get(o.start) and not re.search(r"[.;]", sentence[o.end:c.start])]
+            role = roles[total[-1].start] if total else None
+        role = role or _role(sentence, c, counts)
+        roles[c.start] = role
         if role is None:
             continue
         toll.reported = True

@@ -232,6 +232,13 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
         all_of = bool(_ALL.search(text[:q.start]))
         items.append(Item(role, w.weapon, q.value, q.qualifier, s, q.start, all_of=all_of,
                           place=_place_for(s, w.end)))
+    for m in _NONE_OF.finditer(text):
+        # "None of the missiles was intercepted": zero, not unknown
+        w = _weapon_after(s, m.end()) if not m.group("them") else None
+        role = _role_at(text, m.start(), w.end if w else m.end(), s)
+        if role == "intercepted":
+            items.append(Item("intercepted", w.weapon if w else _GENERIC, 0, "exact", s,
+                              m.start(), refers_back=True))
     for m in _BOTH.finditer(text):
         w = _weapon_after(s, m.end())
         if w is not None:
@@ -246,6 +253,7 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
 
 
 _BOTH = re.compile(r"\bboth\s+", re.I)
+_NONE_OF = re.compile(r"\bnone\s+of\s+(?:(?P<them>them|these|those)\b|the\s+)", re.I)
 
 
 def _drop_sentence_totals(items: list[Item]) -> list[Item]:
@@ -385,7 +393,10 @@ def _apply(rows: list[Row], it: Item, when: EventDate, ctx: ArticleContext) -> N
     ev = it.sentence.evidence()
     idx = it.sentence.sentence.index
     if it.role == "launched":
+        attacker = _attacker(it.sentence, it.place, it.start)
         for r in reversed(rows):
+            if attacker is not None and r.attacker is not None and r.attacker != attacker:
+                continue  # the other side's attack
             if it.value is not None and r.launched == it.value and r.when == when \
                     and _compatible(r.weapon, it.weapon) and not _same_weapon(r.weapon, it.weapon):
                 # "Of the 47 drones, ...": the attack already counted, named more loosely
@@ -397,8 +408,7 @@ def _apply(rows: list[Row], it: Item, when: EventDate, ctx: ArticleContext) -> N
                     _fill_launched(r, it, ev, idx, ctx)
                     return
                 break
-        row = Row(it.weapon, when, it.place, _attacker(it.sentence, it.place, it.start), ev,
-                  order=len(rows))
+        row = Row(it.weapon, when, it.place, attacker, ev, order=len(rows))
         _fill_launched(row, it, ev, idx, ctx)
         rows.append(row)
         return
@@ -406,10 +416,14 @@ def _apply(rows: list[Row], it: Item, when: EventDate, ctx: ArticleContext) -> N
     target: Row | None = None
     if it.refers_back and it.weapon is _GENERIC and not rows:
         return  # nothing reported yet that "them" could mean
-    for r in reversed(rows):
+    # "21 of the drones" / "21 of them" point back at an attack with a launched figure
+    candidates = [r for r in rows if r.launched is not None] if it.refers_back else []
+    for r in reversed(candidates or rows):
         if it.refers_back and it.weapon is _GENERIC:
             target = r
             break
+        if it.breakdown and r.place != it.place:
+            continue  # each place of a breakdown is its own row
         if (_same_weapon(r.weapon, it.weapon) or _compatible(r.weapon, it.weapon)) \
                 and (r.intercepted is None or r.intercepted == it.value) \
                 and (it.place is None or r.place is None or r.place == it.place
