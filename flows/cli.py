@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
                           help="exit 1 when the overall strict F1 is below this")
     evaluate.add_argument("--quiet", action="store_true",
                           help="print the scores only, not every miss and false positive")
+    synth = sub.add_parser(
+        "synth", help="write N synthetic articles with gold facts (OUT_DIR/landing, gold.jsonl)")
+    synth.add_argument("n", type=int, help="number of articles")
+    synth.add_argument("out_dir", type=Path, help="output folder (created)")
+    synth.add_argument("--seed", type=int, default=1, help="same seed, same corpus (default 1)")
     return parser
 
 
@@ -76,6 +81,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _extract(args.file)
     if args.command == "eval":
         return _eval(args.corpus, args.min_f1, args.min_strict_f1, args.quiet)
+    if args.command == "synth":
+        return _synth(args.n, args.out_dir, args.seed)
     return _run(args.landing, args.warehouse, args.wait)
 
 
@@ -104,6 +111,18 @@ def _extract(path: Path) -> int:
         print(f"rejected {r.source_file} line {r.line}: {r.reason} {r.detail or ''}",
               file=sys.stderr)
     print(json.dumps(out[0] if len(out) == 1 else out, indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _synth(n: int, out_dir: Path, seed: int) -> int:
+    from flows.synth import write_corpus
+
+    if n < 1:
+        print("sitrep synth: N must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    facts = write_corpus(n, out_dir, seed,
+                         progress=lambda i: print(f"  {i}/{n} articles", file=sys.stderr))
+    print(f"wrote {n} articles with {facts} gold facts to {out_dir}")
     return EXIT_OK
 
 
