@@ -58,15 +58,12 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
     from flows.extract.money import find_money, to_usd
 
     out: list[AidPledgeFact] = []
-    # "The Defence Secretary announced ...": the donor named in the headline or earlier
-    prev_donor = _first_donor(find_actors(ctx.title or ""), None)
     for s in ctx.sentences:
         money = find_money(s.text)
-        mentioned = _first_donor(s.actors, None)
-        if not money or s.history or not PLEDGE.search(s.text) or not _FOR_UKRAINE.search(s.text):
-            if mentioned is not None:
-                prev_donor = mentioned
+        if not money or not PLEDGE.search(s.text) or not _FOR_UKRAINE.search(s.text) \
+                or s.history:
             continue
+        prev_donor = _earlier_donor(s)
         first_kept: int | None = None
         for m in money:
             lead = s.text[max(0, m.start - 60):m.start]
@@ -89,9 +86,16 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
             prev_donor = donor
             if first_kept is None:
                 first_kept = m.start
-        if mentioned is not None:
-            prev_donor = mentioned
     return out
+
+
+def _earlier_donor(s: Annotated) -> Actor | None:
+    """"The Defence Secretary announced ...": the donor named before, or in the headline."""
+    for other in s.before():
+        donor = _first_donor(other.actors, None)
+        if donor is not None:
+            return donor
+    return _first_donor(s.ctx.title_actors, None)
 
 
 def _first_donor(actors: list[ActorMention], default: Actor | None) -> Actor | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from flows.extract.actors import actor
 from flows.extract.context import Annotated, ArticleContext, merge_evidence, most_specific
@@ -478,24 +479,54 @@ def _units(s: Annotated, published: date | None) -> list[tuple[_Unit, Toll | Non
     return [(whole, sentence_toll(s.text))]
 
 
+@dataclass
+class _Trail:
+    """A sentence already read: its place and date, resolved now or (for sentences that
+    report no toll) only if a later toll needs them."""
+
+    index: int
+    sentence: Annotated | None = None
+    place: Place | None = None
+    when: EventDate | None = None
+
+    def resolved_place(self) -> Place | None:
+        return most_specific(self.sentence.places) if self.sentence else self.place
+
+    def resolved_when(self) -> EventDate | None:
+        if self.sentence is None:
+            return self.when
+        d = self.sentence.date
+        return d.when if d is not None and d.kind != "background" else None
+
+
+def _recent(trail: list[_Trail], idx: int, attr: str) -> Any:
+    """The place (or date) of the latest of the two sentences before that names one."""
+    for t in reversed(trail):
+        if idx - t.index > 2:
+            break
+        value = t.resolved_place() if attr == "place" else t.resolved_when()
+        if value is not None:
+            return value
+    return None
+
+
 def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
     incidents: list[Incident] = []
-    recent_place: tuple[int, Place] | None = None
-    recent_date: tuple[int, EventDate] | None = None
+    trail: list[_Trail] = []
     for s in ctx.sentences:
         idx = s.sentence.index
+        if not (KILLED.search(s.text) or INJURED.search(s.text)):
+            trail.append(_Trail(idx, s))
+            continue
         for unit, toll in _units(s, ctx.published):
             place, when = unit.place, unit.when
             if toll is None:
-                if place is not None:
-                    recent_place = (idx, place)
-                if when is not None:
-                    recent_date = (idx, when)
+                trail.append(_Trail(idx, None, place, when))
                 continue
-            if place is None and recent_place and idx - recent_place[0] <= 2:
-                place = recent_place[1]
-            if when is None and recent_date and idx - recent_date[0] <= 2:
-                when = recent_date[1]
+            if place is None:
+                place = _recent(trail, idx, "place")
+            if when is None:
+                when = _recent(trail, idx, "when")
             cause = _cause(unit.text)
             target: Incident | None
             if toll.definite and incidents and idx - incidents[-1].last_sentence <= 4:
@@ -510,18 +541,14 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
                 target.evidence = merge_evidence(target.evidence, s.evidence(), ctx.text)
                 if _compatible(target.place, place):
                     target.place = _specific(target.place, place)
-            context_text = [o.text for o in ctx.sentences if 0 < idx - o.sentence.index <= 2]
-            cause = cause or _cause(*context_text)
+            cause = cause or _cause(*(o.text for o in s.before(within=2)))
             if target.cause == "other" and cause:
                 target.cause = cause
             if target.perpetrator is None:
                 target.perpetrator = _perpetrator(s, target.place)
             _merge(target.toll, toll)
             target.last_sentence = idx
-            if place is not None:
-                recent_place = (idx, place)
-            if when is not None:
-                recent_date = (idx, when)
+            trail.append(_Trail(idx, None, place, when))
     out: list[CasualtyFact] = []
     for inc in incidents:
         t = inc.toll

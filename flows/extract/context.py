@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from flows.extract.actors import ActorMention, find_actors
-from flows.extract.dates import DateMention, has_background_period, sentence_date
+from flows.extract.dates import DateMention, find_dates, sentence_date
 from flows.extract.model import EventDate, Evidence, Place
 from flows.extract.numbers import Quantity, find_quantities
 from flows.extract.places import PlaceMention, find_places, resolve_place
@@ -15,16 +17,14 @@ from flows.extract.text import Sentence, is_background, is_caption, is_noise, sp
 from flows.extract.weapons import WeaponMention, find_weapons
 
 
-@dataclass
 class Annotated:
-    sentence: Sentence
-    weapons: list[WeaponMention]
-    quantities: list[Quantity]
-    places: list[PlaceMention]
-    actors: list[ActorMention]
-    date: DateMention | None
-    background: bool  # a historical or year-long total: never an event
-    history: bool  # "since the start of the invasion": a running total of the war
+    """One sentence and what it names. Each annotation is computed on first use: most
+    sentences of a long article are background that no reader ever looks into."""
+
+    def __init__(self, sentence: Sentence, ctx: ArticleContext, position: int) -> None:
+        self.sentence = sentence
+        self.ctx = ctx
+        self.position = position  # index in ctx.sentences
 
     @property
     def text(self) -> str:
@@ -34,12 +34,87 @@ class Annotated:
         s = self.sentence
         return Evidence(s.text, s.start, s.end)
 
+    @cached_property
+    def _dateline_end(self) -> int:
+        m = _DATELINE.match(self.text)
+        return m.end() if m else 0
+
+    @cached_property
+    def explicit_places(self) -> list[PlaceMention]:
+        """Places named in the sentence ("KYIV (Wire) --" is where the reporter filed from)."""
+        cut = self._dateline_end
+        return [p for p in find_places(self.text) if p.start >= cut]
+
+    @cached_property
+    def places(self) -> list[PlaceMention]:
+        """Named places plus the places meant by "the city", "the capital" and the like."""
+        explicit = self.explicit_places
+        return sorted(explicit + _anaphora(self, explicit), key=lambda p: p.start)
+
+    @cached_property
+    def _dated_text(self) -> str:
+        cut = self._dateline_end
+        return " " * cut + self.text[cut:] if cut else self.text
+
+    @cached_property
+    def dates(self) -> list[DateMention]:
+        return find_dates(self._dated_text, self.ctx.published)
+
+    @cached_property
+    def date(self) -> DateMention | None:
+        return sentence_date(self._dated_text, self.ctx.published, self.dates)
+
+    @cached_property
+    def history(self) -> bool:
+        """"since the start of the invasion": a running total of the war."""
+        return is_background(self.text)
+
+    @cached_property
+    def background(self) -> bool:
+        """A historical or year-long total: never an event."""
+        return self.history or any(d.kind == "background" for d in self.dates)
+
+    @cached_property
+    def weapons(self) -> list[WeaponMention]:
+        return find_weapons(self.text)
+
+    @cached_property
+    def quantities(self) -> list[Quantity]:
+        return find_quantities(self.text)
+
+    @cached_property
+    def actors(self) -> list[ActorMention]:
+        return find_actors(self.text)
+
+    @cached_property
+    def countable(self) -> bool:
+        """Whether anything in the sentence reads as a count: the cheap gate before a reader
+        looks for figures."""
+        return bool(_COUNTABLE.search(self.text))
+
+    def before(self, within: int | None = None) -> list[Annotated]:
+        """Earlier sentences, nearest first; `within` limits how far back (in sentences of
+        the article, noise included)."""
+        out = []
+        for other in reversed(self.ctx.sentences[:self.position]):
+            if within is not None and self.sentence.index - other.sentence.index > within:
+                break
+            out.append(other)
+        return out
+
+
+_COUNTABLE = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
+    r"|eighty|ninety|hundred|hundreds|thousand|thousands|million|dozen|dozens|several|scores"
+    r"|none|both|all|few|numerous|number)\b", re.I)
+
 
 @dataclass
 class ArticleContext:
     text: str
     published: date | None
-    sentences: list[Annotated]
+    sentences: list[Annotated] = field(default_factory=list)
     title: str | None = None
 
     def default_date(self) -> EventDate:
@@ -47,6 +122,14 @@ class ArticleContext:
         if self.published is None:
             return EventDate.unknown()
         return EventDate(self.published, "day")
+
+    @cached_property
+    def title_places(self) -> list[PlaceMention]:
+        return find_places(self.title or "")
+
+    @cached_property
+    def title_actors(self) -> list[ActorMention]:
+        return find_actors(self.title or "")
 
 
 _DATELINE = re.compile(
@@ -61,45 +144,49 @@ _ANAPHOR = re.compile(
 _RANKED_CITIES = {"second": "Kharkiv", "third": "Odesa"}
 
 
-def _anaphora(s: Sentence, places: list[PlaceMention], recent: dict[str, PlaceMention]
-              ) -> list[PlaceMention]:
+def _anaphora(s: Annotated, places: list[PlaceMention]) -> list[PlaceMention]:
     """"the city", "the capital", "Ukraine's second-largest city": the place meant, as a
     mention at the phrase, when the sentence names no place of that kind itself."""
     out: list[PlaceMention] = []
+    if not _ANAPHOR_HINT.search(s.text):
+        return out
     for m in _ANAPHOR.finditer(s.text):
         phrase = m.group("kind").lower()
         place: Place | None = None
         if m.group("rank"):
             place = resolve_place(_RANKED_CITIES[m.group("rank").lower()])
         elif phrase.endswith("capital"):
-            place = recent["capital"].place if "capital" in recent else resolve_place("Kyiv")
+            place = _recent(s, lambda p: p.place.name == "Moscow") or resolve_place("Kyiv")
         elif phrase.endswith(("region", "oblast")):
-            if not any(p.place.location_type == "region" for p in places) and "region" in recent:
-                place = recent["region"].place
-        elif not any(p.place.location_type in ("city", "district") for p in places) \
-                and "city" in recent:
-            place = recent["city"].place
+            if not any(p.place.location_type == "region" for p in places):
+                place = _recent(s, lambda p: p.place.location_type == "region")
+        elif not any(p.place.location_type in ("city", "district") for p in places):
+            place = _recent(s, lambda p: p.place.location_type == "city")
         if place is not None:
             out.append(PlaceMention(place, m.start(), m.end(), m.group(0)))
     return out
 
 
-def _remember(places: list[PlaceMention], recent: dict[str, PlaceMention]) -> None:
-    for p in places:
-        if p.place.location_type == "city":
-            recent["city"] = p
-            if p.place.name in ("Moscow",):
-                recent["capital"] = p
-        elif p.place.location_type == "region":
-            recent["region"] = p
+_ANAPHOR_HINT = re.compile(r"\b(?:the|this)\s+\w*\s*(?:city|town|village|port|settlement"
+                           r"|capital|region|oblast)\b|largest\s+city", re.I)
+
+
+def _recent(s: Annotated, wanted: Callable[[PlaceMention], bool]) -> Place | None:
+    """The latest place of a kind named before this sentence, or else in the headline."""
+    for other in s.before():
+        for p in reversed(other.places):
+            if wanted(p) and p.surface.lower() not in ("the city", "the town"):
+                return p.place
+    for p in reversed(s.ctx.title_places):
+        if wanted(p):
+            return p.place
+    return None
 
 
 def annotate(text: str, published: date | None, title: str | None = None) -> ArticleContext:
-    annotated: list[Annotated] = []
+    """The article's sentences, noise dropped; annotations are filled in as readers ask."""
+    ctx = ArticleContext(text, published, title=title)
     caption_paragraph = -1
-    recent: dict[str, PlaceMention] = {}
-    if title:
-        _remember(find_places(title), recent)
     for s in split_sentences(text):
         if s.paragraph == caption_paragraph:
             continue  # the rest of a photo caption
@@ -107,27 +194,8 @@ def annotate(text: str, published: date | None, title: str | None = None) -> Art
             if is_caption(s.text):
                 caption_paragraph = s.paragraph
             continue
-        dateline = _DATELINE.match(s.text)
-        places = find_places(s.text)
-        dated_text = s.text
-        if dateline:
-            # "KYIV, Oct 10 (Wire) -- ...": where and when the reporter filed, not the event
-            places = [p for p in places if p.start >= dateline.end()]
-            dated_text = " " * dateline.end() + s.text[dateline.end():]
-        places = sorted(places + _anaphora(s, places, recent), key=lambda p: p.start)
-        _remember([p for p in places if p.surface.lower() not in ("the city", "the town")],
-                  recent)
-        annotated.append(Annotated(
-            sentence=s,
-            weapons=find_weapons(s.text),
-            quantities=find_quantities(s.text),
-            places=places,
-            actors=find_actors(s.text),
-            date=sentence_date(dated_text, published),
-            background=is_background(s.text) or has_background_period(s.text),
-            history=is_background(s.text),
-        ))
-    return ArticleContext(text, published, annotated, title)
+        ctx.sentences.append(Annotated(s, ctx, len(ctx.sentences)))
+    return ctx
 
 
 def merge_evidence(a: Evidence, b: Evidence, text: str) -> Evidence:

@@ -162,8 +162,16 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> DateMention
     return DateMention(EventDate(published, "day"), m.start(), m.end(), "day")
 
 
+# Every date phrase contains one of these; a sentence without any has no date.
+_ANY_DATE = re.compile(
+    r"\d|day|night|morning|afternoon|evening|week|month|year|yesterday|tonight|overnight"
+    r"|hours|since|recent|holiday|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
+
+
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """All date phrases in `text`, non-overlapping, left to right."""
+    if not _ANY_DATE.search(text):
+        return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
@@ -183,14 +191,17 @@ _SPEECH = re.compile(r"\b(?:said|says|told|reported|announced|added|wrote|stated
                      r"(?:\s+\w+){0,2}\s*$", re.I)
 
 
-def sentence_date(text: str, published: date | None) -> DateMention | None:
+def sentence_date(text: str, published: date | None,
+                  mentions: list[DateMention] | None = None) -> DateMention | None:
     """The date a sentence's event happened on, if the sentence says.
 
     A period phrase ("in the last days of 2023") beats a day, since a day in the same
     sentence is then usually when it was said; a day named right after "said" is a
     speech date and loses to any other date.
     """
-    mentions = [d for d in find_dates(text, published) if d.kind != "background"]
+    if mentions is None:
+        mentions = find_dates(text, published)
+    mentions = [d for d in mentions if d.kind != "background"]
     if not mentions:
         return None
     rank = {"range": 0, "day": 1, "week": 2, "month": 3}

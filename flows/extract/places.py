@@ -49,6 +49,7 @@ class _Gazetteer:
     region_bases: dict[str, Place] = field(default_factory=dict)
     starts: set[str] = field(default_factory=set)  # first words of names longer than one word
     max_tokens: int = 1
+    firsts: set[str] = field(default_factory=set)  # first word of every name: a cheap filter
 
 
 def _key(name: str) -> str:
@@ -487,8 +488,25 @@ def _disambiguate(hits: list[_Hit]) -> list[_Hit]:
     return hits
 
 
+_CAP_WORD = re.compile(r"(?<![^\W\d_])[A-ZА-ЯІЇЄҐ][^\W\d_]*")
+
+
+def _may_name_a_place(g: _Gazetteer, text: str) -> bool:
+    """Whether any capitalised word could begin a name: most sentences name no place, and
+    this check is far cheaper than the full match."""
+    if not g.firsts:
+        g.firsts = {k.split(" ")[0] for k in g.names} | {k.split(" ")[0] for k in g.region_bases}
+    for word in _CAP_WORD.findall(text):
+        key = word.casefold() if word.isascii() else _key(word)
+        if key in g.firsts or _ADJ_DISTRICT.match(word):
+            return True
+    return False
+
+
 def _names(text: str) -> list[PlaceMention]:
     g = _gazetteer()
+    if not _may_name_a_place(g, text):
+        return []
     toks = _tokens(text)
     hits: list[_Hit] = []
     i = 0

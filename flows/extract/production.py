@@ -27,11 +27,13 @@ _NOT_OUTPUT = re.compile(r"\b(?:stock|stockpile|arsenal|inventory|percent|%|time
                          r"|destroyed|shot\s+down|launched|fired|intercepted)\b", re.I)
 
 
-def _actor_of(s: Annotated, prev: Actor | None) -> Actor | None:
-    for a in s.actors:
-        if a.actor.actor_type == "state":
-            return a.actor
-    return prev
+def _actor_of(s: Annotated) -> Actor | None:
+    """The state the sentence names, else the latest one named before it."""
+    for other in [s, *s.before()]:
+        for a in other.actors:
+            if a.actor.actor_type == "state":
+                return a.actor
+    return None
 
 
 _COMPARISON = re.compile(r"\b(?:(?:about|roughly|nearly|almost)\s+)?(?:double|triple|twice|three"
@@ -75,13 +77,10 @@ def _counted_weapon(s: Annotated, end: int) -> WeaponMention | None:
 
 def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
     out: list[ProductionFact] = []
-    prev_actor: Actor | None = None
     for i, s in enumerate(ctx.sentences):
-        if not PRODUCTION.search(s.text) or s.history:
-            prev_actor = _actor_of(s, prev_actor)
+        if not (s.countable and PRODUCTION.search(s.text)) or s.history:
             continue
-        actor = _actor_of(s, prev_actor)
-        prev_actor = actor
+        actor = _actor_of(s)
         target_year = _target_year(s, ctx)
         facts: list[ProductionFact] = []
         if _ORIGIN.search(s.text) and not _ACTIVE.search(s.text):

@@ -354,25 +354,30 @@ def _attacker(s: Annotated, place: Place | None, w_start: int) -> Actor | None:
     return None
 
 
+def _when(s: Annotated, ctx: ArticleContext) -> EventDate:
+    """The sentence's own date, else the latest date named before it, else publication."""
+    for other in [s, *s.before()]:
+        if other.date is not None and other.date.kind != "background":
+            return other.date.when
+    return ctx.default_date()
+
+
 def extract_strikes(ctx: ArticleContext) -> list[StrikeFact]:
     rows: list[Row] = []
-    last_date: EventDate | None = None
     list_role: tuple[int, Role] | None = None
     for s in ctx.sentences:
         idx = s.sentence.index
         inherited = list_role[1] if list_role and idx - list_role[0] <= 8 else None
-        items = sentence_items(s, inherited)
+        # only a sentence with a count and a weapon or an interception verb can hold figures
+        worth = s.countable and (s.weapons or INTERCEPT.search(s.text))
+        items = sentence_items(s, inherited) if worth else []
         if s.text.rstrip().endswith(":"):
             header = "intercepted" if INTERCEPT.search(s.text) else \
                 "launched" if LAUNCH.search(s.text) else None
             list_role = (idx, header) if header else None  # type: ignore[assignment]
-        if s.date is not None and s.date.kind != "background":
-            when = s.date.when
-            last_date = when
-        elif last_date is not None:
-            when = last_date
-        else:
-            when = ctx.default_date()
+        if not items:
+            continue
+        when = _when(s, ctx)
         for it in items:
             _apply(rows, it, when, ctx)
     rows = _drop_totals(rows)

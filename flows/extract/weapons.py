@@ -210,8 +210,19 @@ def _merge_class_nouns(text: str, mentions: list[tuple[WeaponMention, bool]]
     return out
 
 
+# Every weapon spelling contains one of these: a sentence without any names no weapon.
+_ANY_WEAPON = re.compile(
+    r"drone|uav|unmanned|quadcopter|missile|shahed|geran|lancet|bayraktar|tb2|lyut|liut|orlan"
+    r"|zala|supercam|gerbera|kh|х|x[-\s]?\d|kalibr|calibr|iskander|storm|scalp|neptune|taurus|kn"
+    r"|hwasong|tochka|atacms|kinzhal|kinjal|kindzhal|zircon|zirkon|tsirkon|3m22|s[-\s]?[34]00"
+    r"|oniks|onyx|p[-\s]?800|kab|fab|umpk|bomb|grad|bm[-\s]?\d|smerch|uragan|tornado|himars"
+    r"|mlrs|rocket|artillery|shell|mortar|fpv|munition", re.I)
+
+
 def find_weapons(text: str) -> list[WeaponMention]:
     """Every weapon named in `text`: longest match first, no overlaps, sorted by start."""
+    if not _ANY_WEAPON.search(text):
+        return []
     found: list[tuple[WeaponMention, bool]] = []
     for spec in _specs():
         for match in spec.pattern.finditer(text):
