@@ -36,6 +36,23 @@ _OFFSPRING = r"sons?|daughters?|grandsons?|granddaughters?|grandchildren|grandch
 _MILITARY = re.compile(r"^\s*(?:\w+\s+){0,2}(?:soldiers?|troops|servicem(?:e|a)n|personnel"
                        r"|invaders|occupiers|fighters|militants|mercenaries|marines|paratroopers)\b",
                        re.I)
+# Claims of the enemy's losses across the front are not tolls of an incident.
+_LOSS_CLAIM = re.compile(
+    r"\b(?:losses|lost|enemy|invaders|occupiers|eliminated|neutrali[sz]ed|liquidated|destroyed"
+    r"|over\s+the\s+(?:past|last)\s+(?:day|24\s+hours|week)|in\s+the\s+past\s+day|per\s+day"
+    r"|since\s+the\s+start)\b", re.I)
+
+
+def _military_claim(sentence: str) -> bool:
+    """Soldiers killed count as an incident's toll only when a strike is what killed them
+    ("a missile strike on a training ground killed 12 servicemen")."""
+    return bool(_LOSS_CLAIM.search(sentence)) or not _ATTACK_WORDS.search(sentence)
+
+
+_ATTACK_WORDS = re.compile(r"\b(?:missiles?|drones?|strikes?|struck|shelling|shelled|attacks?"
+                           r"|bombs?|bombing|artillery|rockets?|explosions?|blast)\b", re.I)
+
+
 _NUMWORD = (r"\d{1,3}(?:,\d{3})*|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
             r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
             r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three"
@@ -68,7 +85,10 @@ _PASSIVE_GAP = re.compile(
     r"(?:\s+(?:who|that)\s+(?:[a-z-]+\s+){0,7}?(?:there\s+)?)?"
     r"\s*(?:(?:were|was|have\s+been|had\s+been|has\s+been|are|is|being|got"
     r"|also|reportedly|later|were\s+later|all|both|each)\s+)+$", re.I)
-_ADJECTIVAL = {"dead", "injured", "wounded", "hurt", "killed"}
+_ADJECTIVAL = {"dead", "injured", "wounded", "hurt", "killed", "died", "dies", "perished",
+               "lost their lives", "lost his life", "lost her life", "lost their life"}
+_SUSTAINED = re.compile(r"^\s+(?:\w+ly\s+)?(?:sustained|suffered|received)\s+(?:[\w-]+\s+){0,2}$",
+                        re.I)
 _AGE_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen" \
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty" \
     r"|seventy|eighty|ninety"
@@ -179,11 +199,23 @@ _SUBSET_LEAD = re.compile(r"\bamong\s+(?:the|those)\s+(?:[\w-]+\s+){0,3}(?:was|w
                           re.I)
 
 
+_LIST_AFTER_SUBSET = re.compile(
+    r"\b(?:including|among\s+them|among\s+whom|among\s+the\s+(?:dead|injured|wounded|victims)"
+    r"(?:\s+(?:were|was|are|is))?)\b(?P<rest>[^.;:()]*)$", re.I)
+_CLAUSE_WORDS = re.compile(r"\b(?:when|after|while|as|who|which|that|killed|killing|injured|injuring"
+                           r"|wounded|wounding|died|said|says)\b", re.I)
+
+
 def _subset(sentence: str, m: re.Match[str]) -> bool:
-    """"including five children" or "a teenage girl among them": part of a total."""
+    """"including five children", "including three rescue workers and a 16-year-old boy",
+    "a teenage girl among them": part of a total."""
     before = sentence[:m.start()]
-    return bool(_SUBSET.search(before) or _SUBSET_LEAD.search(before)
-                or _SUBSET_AFTER.match(sentence[m.end():]))
+    if _SUBSET.search(before) or _SUBSET_LEAD.search(before) \
+            or _SUBSET_AFTER.match(sentence[m.end():]):
+        return True
+    listed = _LIST_AFTER_SUBSET.search(before)
+    return bool(listed and len(listed.group("rest")) < 90
+                and not _CLAUSE_WORDS.search(listed.group("rest")))
 
 
 def people_counts(sentence: str) -> list[Count]:
@@ -211,10 +243,10 @@ def people_counts(sentence: str) -> list[Count]:
             if not re.fullmatch(r"others?|people", noun, re.I):
                 continue
         value = _value(num)
-        if re.fullmatch(r"couple", noun, re.I):
-            value = 2 if num.lower() in ("a", "an", "the") else value
         if value is not None and value > 1 and num.lower() in ("a", "an"):
             value = 1
+        if re.fullmatch(r"couple", noun, re.I):
+            value = 2 if num.lower() in ("a", "an", "the") else value
         definite = num.lower() == "the"
         if num.lower() in ("a", "an") and re.search(r"s$", noun) and noun.lower() not in (
                 "boss",) and not re.fullmatch(r"couple|police", noun, re.I):
@@ -222,13 +254,48 @@ def people_counts(sentence: str) -> list[Count]:
             continue
         qual = _qual(m.group("qual")) if m.group("qual") else ("approx" if value is None
                                                                 else "exact")
-        child = _is_child(noun, sentence, m.group(0))
+        child = _is_child(noun, sentence, m.group(0) + _ages_after(sentence, m.end()))
         subset = _subset(sentence, m)
         out.append(Count(value, qual, m.start(), m.end(), child, subset, definite=definite))
+    for m in _OF_THEIR.finditer(sentence):
+        value = _value(m.group("num"))
+        out.append(Count(value, "exact" if value is not None else "approx", m.start(), m.end(),
+                         _is_child(m.group("noun"), sentence, m.group(0)), _subset(sentence, m)))
+    for m in _KIN_PLURAL.finditer(sentence):
+        ages = _ages(_ages_after(sentence, m.end()))
+        if ages:  # "their daughters, aged 6 and 11": as many as the ages given
+            out.append(Count(len(ages), "exact", m.start(), m.end(), all(a < 18 for a in ages),
+                             _subset(sentence, m), definite=True))
+    for m in _FAMILY.finditer(sentence):
+        value = _value(m.group("num"))
+        out.append(Count(value, "exact", m.start(), m.end(), False, _subset(sentence, m)))
+        # "a family of four - a couple and their daughters aged 6 and 11 - died": the
+        # members named between dashes are the same four people
+        aside = re.match(r"\s*[-–—(]\s*(?P<inner>[^-–—()]{3,120}?)\s*[-–—)]", sentence[m.end():])
+        if aside:
+            lo, hi = m.end() + aside.start("inner"), m.end() + aside.end("inner")
+            out[:] = [Count(c.value, c.qualifier, c.start, c.end, c.child, True, c.role,
+                            c.definite) if lo <= c.start < hi else c for c in out]
     for m in _OF_THEM_CHILDREN.finditer(sentence):
         value = _value(m.group("num"))
         out.append(Count(value, "exact", m.start(), m.end(), True, True))
     return out
+
+
+_OF_THEIR = re.compile(
+    rf"(?<![\w-])(?P<num>{_NUMWORD})\s+of\s+(?:their|his|her|the)\s+{_ADJ}"
+    rf"(?P<noun>neighbou?rs|relatives|colleagues|children|sons|daughters|friends|employees"
+    rf"|workers|passengers|residents|family\s+members)\b", re.I)
+_KIN_PLURAL = re.compile(r"(?<![\w-])(?:her|his|their)\s+(?:sons|daughters|children|grandchildren"
+                         r"|grandsons|granddaughters|brothers|sisters)\b(?=,?\s+aged\b)", re.I)
+_FAMILY = re.compile(rf"\b(?:a|an|the)\s+family\s+of\s+(?P<num>{_NUMWORD})\b", re.I)
+
+
+def _ages_after(sentence: str, end: int) -> str:
+    """", aged 9 and 14" right after the people it describes."""
+    m = re.match(rf",?\s+aged\s+(?:{_AGE_NUM})(?:\s*(?:and|,)\s*(?:{_AGE_NUM}))*", sentence[end:],
+                 re.I)
+    return m.group(0) if m else ""
 
 
 _OF_THEM_CHILDREN = re.compile(
@@ -242,9 +309,10 @@ def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
     for m in _BARE.finditer(sentence):
         if any(c.start <= m.start() < c.end for c in taken):
             continue
-        after = sentence[m.end():m.end() + 30]
+        after = sentence[m.end():m.end() + 40]
         before = sentence[max(0, m.start() - 160):m.start()]
-        adjacent_after = re.match(r"^\s+(?:more\s+|other\s+)?(?:dead|killed|injured|wounded|hurt"
+        adjacent_after = re.match(r"^\s+(?:more\s+|other\s+|others\s+)?(?:(?:were|was|have\s+been"
+                                  r"|had\s+been)\s+)?(?:dead|killed|injured|wounded|hurt"
                                   r"|died|deaths|fatalities|casualties)\b", after, re.I)
         adjacent_before = re.search(
             r"(?:killed|killing|kills|wounded|wounding|injuring|injured)\s+"
@@ -260,7 +328,7 @@ def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
         if re.match(r"^\s*(?:%|per\s*cent|percent|km|kilomet|miles|metres|meters|hours|days"
                     r"|minutes|years|drones?|missiles?|times)\b", after, re.I):
             continue
-        if _MILITARY.match(after):
+        if _MILITARY.match(after) and _military_claim(sentence):
             continue
         value = _value(m.group("num"))
         num = m.group("num").lower()
@@ -312,12 +380,17 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
             for o in sorted(between, key=lambda o: -o.start):
                 gap = gap[:o.start - c.end] + " " + gap[o.end - c.end:]
             gap = re.sub(r"\b(?:among|including|of)\s+(?:them|whom)\b", " ", gap, flags=re.I)
+            # an aside between dashes or brackets does not separate subject and verb
+            gap = re.sub(r"\s[-–—]\s[^-–—]*\s[-–—]\s|\([^()]*\)", " ", gap)
             if between:
                 gap = re.sub(r"^\s*(?:(?:,|and|as\s+well\s+as|along\s+with|together\s+with)\s*)+",
                              " ", gap)
-            word = sentence[s:e].lower()
-            if _PASSIVE_GAP.match(gap) or (word in _ADJECTIVAL and re.fullmatch(r"[\s,]*", gap)):
+            word = " ".join(sentence[s:e].lower().split())
+            if _PASSIVE_GAP.match(gap) or (word in _ADJECTIVAL and re.fullmatch(
+                    r"[\s,]*(?:(?:also|later|reportedly|subsequently|all|both)\s+)?", gap)):
                 return role
+            if word in ("injuries", "wounds") and _SUSTAINED.match(gap):
+                return role  # "eleven residents sustained injuries"
             break
     left = [(e, role) for s, e, role in cues if e <= c.start]
     if left:
@@ -347,10 +420,10 @@ def sentence_toll(sentence: str) -> Toll | None:
         if re.match(r"^\s+(?:of|out\s+of)\s+(?:them|those|these|whom|the\s+(?:injured|wounded"
                     r"|dead|victims|casualties|people|killed|hospitali[sz]ed))\b", tail, re.I):
             continue  # "two of the injured": a subset we do not model
-        if _MILITARY.match(sentence[c.end:]) and not c.child:
+        if _MILITARY.match(sentence[c.end:]) and not c.child and _military_claim(sentence):
             continue
         role = c.role
-        if role is None and c.subset and _SUBSET.search(sentence[:c.start]):
+        if role is None and c.subset:
             # "22, including two children": the part shares the role of its total
             total = [o for o in counts if o.end <= c.start and not o.subset
                      and roles.get(o.start) and not re.search(r"[.;]", sentence[o.end:c.start])]

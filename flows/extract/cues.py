@@ -30,7 +30,8 @@ NOT_INTERCEPT_WORDS = (
 NOT_INTERCEPT = re.compile(rf"\b(?:{NOT_INTERCEPT_WORDS})\b", re.I)
 KILLED = re.compile(
     r"\b(?:killed|killing|kills|kill|dead|died|dies|die|deaths?|death\s+toll|toll|fatalities"
-    r"|lost\s+(?:their|his|her)\s+lives?|perished|slain|lifeless|bodies|body)\b",
+    r"|lost\s+(?:their|his|her)\s+lives?|perished|slain|lifeless|bodies|body"
+    r"|claimed\s+(?:the\s+)?li(?:fe|ves)\s+of|claiming\s+(?:the\s+)?li(?:fe|ves)\s+of)\b",
     re.I,
 )
 INJURED = re.compile(
