@@ -202,8 +202,8 @@ _SUBSET_LEAD = re.compile(r"\bamong\s+(?:the|those)\s+(?:[\w-]+\s+){0,3}(?:was|w
 _LIST_AFTER_SUBSET = re.compile(
     r"\b(?:including|among\s+them|among\s+whom|among\s+the\s+(?:dead|injured|wounded|victims)"
     r"(?:\s+(?:were|was|are|is))?)\b(?P<rest>[^.;:()]*)$", re.I)
-_CLAUSE_WORDS = re.compile(r"\b(?:when|after|while|as|who|which|that|killed|killing|injured|injuring"
-                           r"|wounded|wounding|died|said|says)\b", re.I)
+_CLAUSE_WORDS = re.compile(r"\b(?:when|after|while|as|who|which|that|killed|killing|injured"
+                           r"|injuring|wounded|wounding|died|said|says)\b", re.I)
 
 
 def _subset(sentence: str, m: re.Match[str]) -> bool:
