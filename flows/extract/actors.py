@@ -83,6 +83,10 @@ _TABLE: list[_Row] = [
      ("Brussels",)),
     ("European Commission", "organization", None, ("European Commission",), (), ()),
     ("World Bank", "organization", None, ("World Bank",), (), ()),
+    ("European Investment Bank", "organization", None, ("European Investment Bank", "EIB"), (),
+     ()),
+    ("EBRD", "organization", None,
+     ("European Bank for Reconstruction and Development", "EBRD"), (), ()),
     ("IMF", "organization", None, ("International Monetary Fund", "IMF"), (), ()),
     ("United Nations", "organization", None, ("United Nations", "UN", "U.N."), (), ()),
     ("G7", "organization", None, ("G7", "Group of Seven"), (), ()),
@@ -115,7 +119,8 @@ _VERBS = (
     "|signed|refuse|refuses|refused|demand|demands|demanded|threaten|threatens|threatened"
     "|acknowledge|acknowledges|acknowledged|admit|admits|admitted|seek|seeks|sought|regard"
     "|regards|regarded|consider|considers|considered|believe|believes|believed|received|receive"
-    "|receives|expects|expected|plans|planned|intends|intended|needs|needed"
+    "|receives|expects|expected|plans|planned|intends|intended|needs|needed|approve|approves"
+    "|approved|allocate|allocates|allocated|give|gives|gave|grant|grants|granted"
 )
 _ING = ("asking|seeking|demanding|pushing|trying|preparing|planning|hoping|calling|urging"
         "|pressing|negotiating|waiting|counting|relying|looking")
@@ -126,7 +131,10 @@ _METONYM_AFTER = re.compile(
     r"|strikes?|attacks?|war|invasion|backers|supporters|response|claims?)\b"
     rf"|\s+(?:(?:has|have|had|will|would|could|may|might|must|also|has\s+also|had\s+also)\s+"
     rf"(?:not\s+|repeatedly\s+|long\s+|already\s+|previously\s+)?)?(?:{_VERBS})\b"
-    rf"|\s+(?:is|was|are|were)\s+(?:{_ING})\b)"
+    rf"|\s+(?:is|was|are|were)\s+(?:{_ING})\b"
+    # "In Berlin, the government approved ...": the seat of the government that acted
+    r"|,\s+(?:the\s+)?(?:government|cabinet|parliament|ministers|defen[cs]e\s+ministry"
+    r"|chancellor|prime\s+minister|president|finance\s+ministry)\b)"
 )
 _NOT_AFTER_US = re.compile(r"\s?(?:\$|dollars?\b)")
 _NOT_BEFORE_AMERICA = re.compile(r"(?:Latin|North|South|Central)\s+$")

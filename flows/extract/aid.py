@@ -60,8 +60,7 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
     out: list[AidPledgeFact] = []
     for s in ctx.sentences:
         money = find_money(s.text)
-        if not money or not PLEDGE.search(s.text) or not _FOR_UKRAINE.search(s.text) \
-                or s.history:
+        if not money or not PLEDGE.search(s.text) or not _for_ukraine(s) or s.history:
             continue
         prev_donor = _earlier_donor(s)
         first_kept: int | None = None
@@ -87,6 +86,18 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
             if first_kept is None:
                 first_kept = m.start
     return out
+
+
+def _for_ukraine(s: Annotated) -> bool:
+    """Money meant for Ukraine's war effort: the sentence or the one before says so, or it
+    names a place in Ukraine ("... for water systems in the Mykolaiv region")."""
+    if _FOR_UKRAINE.search(s.text):
+        return True
+    previous = s.before(within=1)
+    if previous and _FOR_UKRAINE.search(previous[0].text):
+        return True
+    return any(p.place.country_code == "UA" and p.place.location_type != "country"
+               for p in s.explicit_places)
 
 
 def _earlier_donor(s: Annotated) -> Actor | None:

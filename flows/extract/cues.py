@@ -50,7 +50,7 @@ PLEDGE = re.compile(
     r"\b(?:pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|provid(?:e|es|ed|ing)|allocat(?:e|es|ed"
     r"|ing)|contribut(?:e|es|ed|ing|ion)|donat(?:e|es|ed|ing|ion)|commit(?:s|ted|ting)?"
     r"|announc(?:e|es|ed|ing)|give|gives|gave|giving|grant(?:s|ed)?|send(?:s|ing)?|sent"
-    r"|agree(?:s|d)?|spend|spending|package|aid|assistance|support|funding|fund|earmark(?:ed)?|approv(?:e|es|ed)|transfer"
+    r"|agree(?:s|d)?|agreement|signed|loans?|grants?|spend|spending|package|aid|assistance|support|funding|fund|earmark(?:ed)?|approv(?:e|es|ed)|transfer"
     r"(?:s|red)?|disburs(?:e|ed|ing))\b",
     re.I,
 )

@@ -17,12 +17,14 @@ _GAP = re.compile(
     r"|domestically|domestic|home-grown|homegrown|ukrainian|russian|[a-z]+-(?:made|type|built"
     r"|produced|range|guided|based|wing)|[A-Z][\w-]*)[\s-]+){0,4}$")
 _PER_YEAR = re.compile(r"\b(?:a|per|each|every)\s+year\b|\bannual(?:ly)?\b|\byearly\b", re.I)
-_PER_MONTH = re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b", re.I)
+_PER_MONTH = re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b|\bmonth\s+by\s+month\b",
+                        re.I)
 _BY_YEAR = re.compile(r"\b(?:by|in|until|through|for|before|during)\s+(?:the\s+end\s+of\s+)?"
                       r"(?P<y>20\d\d)\b", re.I)
 _THIS_YEAR = re.compile(r"\b(?P<rel>this|next)\s+year\b", re.I)
 _ORIGIN = re.compile(r"\b(?:made|manufactured|produced|built)\s+(?:in|by)\b|-made\b", re.I)
-_ACTIVE = re.compile(r"\b(?:produce|manufacture|build|make|output|production)\b", re.I)
+_ACTIVE = re.compile(r"\b(?:produc(?:e|es|ing|tion)|manufactur(?:e|es|ing)|build(?:s|ing)?"
+                     r"|mak(?:e|es|ing)|output)\b", re.I)
 _NOT_OUTPUT = re.compile(r"\b(?:stock|stockpile|arsenal|inventory|percent|%|times|share"
                          r"|destroyed|shot\s+down|launched|fired|intercepted)\b", re.I)
 
@@ -116,6 +118,10 @@ _MODIFIER = re.compile(
     r"|programmes?|programs?|units?|operators?|crews?|pilots?|teams?|sector|market|firms?"
     r"|start-?ups?|workshops?|developers?|schools?|training)\b", re.I)
 _RAISE_TO = re.compile(r"\b(?:output|production|manufacturing)\s+of\s+$", re.I)
+# "... has reached about 2,500", "... to 6,000 a month": the verb between weapon and figure
+_TO_FIGURE = re.compile(r"\s+(?:(?:has|have|had)\s+)?(?:(?:reached|hit|rose|risen|grown|increased"
+                        r"|climbed|stands|stood)\s+)?(?:to|at)?\s*$", re.I)
+_UP_TO = re.compile(r"\b(?:production|output|manufacturing)\s+to\s+$", re.I)
 
 
 def _raise_to(s: Annotated, actor: Actor | None, target_year: int | None,
@@ -126,11 +132,21 @@ def _raise_to(s: Annotated, actor: Actor | None, target_year: int | None,
         if not _RAISE_TO.search(s.text[max(0, w.start - 30):w.start]):
             continue
         for q in s.quantities:
-            if q.value is not None and re.fullmatch(r"\s+to\s+", s.text[w.end:q.start]):
+            gap = s.text[w.end:q.start]
+            if q.value is not None and q.start >= w.end and _TO_FIGURE.fullmatch(gap) \
+                    and gap.strip():
                 out.append(ProductionFact(
                     actor=actor, weapon=w.weapon, quantity=q.value, qualifier=q.qualifier,
                     period=_period(s, target_year), target_year=target_year, cost_usd=None,
                     evidence=evidence))
+    if not out and len(s.weapons) == 1:
+        # "The company that builds Lancets plans to ramp up production to 100 a month"
+        for q in s.quantities:
+            if q.value is not None and _UP_TO.search(s.text[max(0, q.start - 30):q.start]):
+                out.append(ProductionFact(
+                    actor=actor, weapon=s.weapons[0].weapon, quantity=q.value,
+                    qualifier=q.qualifier, period=_period(s, target_year),
+                    target_year=target_year, cost_usd=None, evidence=evidence))
     return out
 
 

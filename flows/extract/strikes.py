@@ -37,7 +37,7 @@ _GAP = re.compile(
     re.I,
 )
 _PARTITIVE = re.compile(r"^\s+(?:of|out\s+of)\s+(?:the|these|those|them|all)?\s*", re.I)
-_OF_THEM = re.compile(r"^\s+(?:of|out\s+of)\s+(?:them|these|those)\b", re.I)
+_OF_THEM = re.compile(r"^\s+(?:of|out\s+of)\s+(?:them|these|those|which|whom)\b", re.I)
 _OF_N = re.compile(r"^\s+(?:of|out\s+of)\s+(?:the\s+)?$", re.I)
 _OF_THE = re.compile(r"(?:^|[,;:]\s*|\b)(?:of|out\s+of)\s+(?:the|these|those)\s+$", re.I)
 _ALL = re.compile(r"\b(?:all|each\s+of\s+the|every\s+one\s+of\s+the)\s+$", re.I)
@@ -178,10 +178,11 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
     """
     if s.background or s.date is not None and s.date.kind == "background":
         return []
-    items: list[Item] = []
+    items, spans = _table_rows(s)
     text = s.text
     quantities = s.quantities
-    used: set[int] = set()
+    used: set[int] = {i for i, q in enumerate(quantities)
+                      if any(a <= q.start < b for a, b in spans)}
     for i, q in enumerate(quantities):
         if i in used:
             continue
@@ -253,6 +254,29 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
 
 
 _BOTH = re.compile(r"\bboth\s+", re.I)
+# "Shahed attack drones - Launched: 74 / Shot down: 58": a figure table written as text
+_TABLE_ROW = re.compile(
+    r"\s*[-–—:]\s*(?:launched|detected|recorded|fired|used)\s*[:–-]\s*(?P<l>\d[\d,]*)"
+    r"(?:\s*[/;,|]\s*(?:(?P<i_verb>shot\s+down|destroyed|intercepted|neutrali[sz]ed|downed)"
+    r"|(?P<skip>[\w\s]{0,30}?lost|[\w\s]{0,30}?(?:reached|hit)))\s*[:–-]\s*(?P<i>\d[\d,]*))?",
+    re.I)
+
+
+def _table_rows(s: Annotated) -> tuple[list[Item], list[tuple[int, int]]]:
+    """Items of table rows, and the spans they cover (their numbers are read)."""
+    out: list[Item] = []
+    spans: list[tuple[int, int]] = []
+    for w in s.weapons:
+        m = _TABLE_ROW.match(s.text, w.end)
+        if not m:
+            continue
+        spans.append((w.start, m.end()))
+        launched = int(m.group("l").replace(",", ""))
+        out.append(Item("launched", w.weapon, launched, "exact", s, w.start))
+        if m.group("i_verb"):
+            out.append(Item("intercepted", w.weapon, int(m.group("i").replace(",", "")),
+                            "exact", s, m.start("i")))
+    return out, spans
 _NONE_OF = re.compile(r"\bnone\s+of\s+(?:(?P<them>them|these|those)\b|the\s+)", re.I)
 
 
