@@ -12,10 +12,12 @@ from flows.extract.model import Actor, AidPledgeFact
 _NOT_AID = re.compile(
     r"\b(?:damage[sd]?|losses|lost|cost(?:s|ing)?|price[sd]?|budget(?:ed)?|revenue|profits?"
     r"|salary|salaries|fee|transfer\s+fee|deal\s+worth|sales|exports?|imports?|frozen|seized"
-    r"|fine[sd]?|ransom|bribe|stolen|GDP|deficit|debt|bond|raised"
+    r"|fine[sd]?|ransom|bribe|stolen|unused|remains|remaining|drawdown\s+authority|GDP|deficit|debt|bond|raised"
     r"|market|shares?|stock)\b", re.I)
 _FOR_UKRAINE = re.compile(r"\bUkrain|\bKyiv\b|\bfund\b|\bcoalition\b|\bdefen[cs]e\b|\bmilitary\b",
                           re.I)
+_PARTS = re.compile(r"\b(?:including|of\s+which|among\s+them|consisting\s+of|comprising"
+                    r"|split\s+between|made\s+up\s+of)\b", re.I)
 _SUBSET = re.compile(r"\b(?:including|of\s+which|among\s+them|with)\s+$", re.I)
 _RECIPIENT = re.compile(
     r"^\s*(?:in\s+\w+\s+)?(?:[Tt]o|[Ff]or|[Ii]nto)\s+(?P<r>(?:the\s+|a\s+|an\s+)?"
@@ -62,13 +64,15 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
         money = find_money(s.text)
         if not money or not PLEDGE.search(s.text) or not _for_ukraine(s) or s.history:
             continue
+        if any(a.actor.name == "Russia" for a in s.actors[:1]):
+            continue  # Russia's own budget or spending, not a pledge to Ukraine
         prev_donor = _earlier_donor(s)
         first_kept: int | None = None
         for m in money:
             lead = s.text[max(0, m.start - 60):m.start]
             if _NOT_AID.search(lead) or _NOT_AID.search(s.text[m.end:m.end + 30]):
                 continue
-            if first_kept is not None and _SUBSET.search(s.text[first_kept:m.start][-30:]):
+            if first_kept is not None and _PARTS.search(s.text[first_kept:m.start]):
                 continue  # a part of a package already counted
             donor = _donor(s, m.start, prev_donor)
             if donor is None:

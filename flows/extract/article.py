@@ -16,8 +16,8 @@ from flows.extract.strikes import extract_strikes
 # Bump when extraction rules change: stored articles are re-extracted by the next run.
 EXTRACTOR_VERSION = "0.1.0"
 
-# An article with fewer war-context words than this is off-topic (a drone light show).
-MIN_WAR_SCORE = 3
+# An article with no word only war reporting uses is off-topic (a drone light show).
+MIN_WAR_SCORE = 1
 
 
 def extract_article(text: str, published_at: date | None = None, title: str | None = None,

@@ -87,8 +87,9 @@ _PASSIVE_GAP = re.compile(
     r"|also|reportedly|later|were\s+later|all|both|each)\s+)+$", re.I)
 _ADJECTIVAL = {"dead", "injured", "wounded", "hurt", "killed", "died", "dies", "perished",
                "lost their lives", "lost his life", "lost her life", "lost their life"}
-_SUSTAINED = re.compile(r"^\s+(?:\w+ly\s+)?(?:sustained|suffered|received)\s+(?:[\w-]+\s+){0,2}$",
-                        re.I)
+_SUSTAINED = re.compile(
+    r"^(?:\s+(?:of|from|in|at|on)\s+(?:the\s+)?[\w-]+(?:\s+(?:of\s+)?[\w-]+){0,3}?)?"
+    r"\s+(?:\w+ly\s+)?(?:sustained|suffered|received)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _AGE_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen" \
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty" \
     r"|seventy|eighty|ninety"
@@ -195,6 +196,8 @@ def _is_child(noun: str, sentence: str, span: str) -> bool:
 _SUBSET_AFTER = re.compile(
     r"^\s+(?:among\s+them|among\s+the\s+(?:dead|injured|wounded|victims)"
     r"|(?:was|were|is|are)\s+(?:also\s+)?among\s+(?:the|those))", re.I)
+_RESTATED = re.compile(r"^\s*(?:the|those)\s+(?:dead|victims|killed|injured|wounded)\s+(?:were|are"
+                       r"|included|include)\b", re.I)
 _SUBSET_LEAD = re.compile(r"\bamong\s+(?:the|those)\s+(?:[\w-]+\s+){0,3}(?:was|were|is|are)\s+$",
                           re.I)
 
@@ -210,7 +213,7 @@ def _subset(sentence: str, m: re.Match[str]) -> bool:
     """"including five children", "including three rescue workers and a 16-year-old boy",
     "a teenage girl among them": part of a total."""
     before = sentence[:m.start()]
-    if _SUBSET.search(before) or _SUBSET_LEAD.search(before) \
+    if _RESTATED.match(sentence) or _SUBSET.search(before) or _SUBSET_LEAD.search(before) \
             or _SUBSET_AFTER.match(sentence[m.end():]):
         return True
     listed = _LIST_AFTER_SUBSET.search(before)
@@ -354,6 +357,10 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
     cues += [(m.start(), m.end(), "injured") for m in INJURED.finditer(sentence)]
     cues.sort()
     others = [o for o in counts if o is not c]
+    restated = _RESTATED.match(sentence)
+    if restated:
+        return "killed" if re.search(r"dead|victims|killed", restated.group(0), re.I) \
+            else "injured"
     after = _SUBSET_AFTER.match(sentence[c.end:])
     if after:
         tail = sentence[c.end + after.end():c.end + after.end() + 25]
@@ -401,10 +408,16 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
     return None
 
 
+_CORRECTION = re.compile(r"\b(?:correction|an\s+earlier\s+version\s+of\s+this\s+(?:story|article"
+                         r"|report))\b", re.I)
+
+
 def sentence_toll(sentence: str) -> Toll | None:
     """The toll a single sentence states, or None when it states none."""
     if not (KILLED.search(sentence) or INJURED.search(sentence)):
         return None
+    if _CORRECTION.search(sentence):
+        return None  # the figure a correction withdraws
     if _UPDATE.search(sentence):
         # "... rose to two dead, after a man died in hospital": the clause explains the update
         sentence = re.split(r",?\s+after\s+", sentence, maxsplit=1)[0]
@@ -449,7 +462,8 @@ def sentence_toll(sentence: str) -> Toll | None:
 
 _EARLIER = re.compile(r"\b(?:had\s+)?(?:earlier|initially|previously|at\s+first|first)\s+"
                       r"(?:reported|said|put|given|counted|announced)\b|\bearlier\s+(?:count|"
-                      r"figure|toll|report)\b", re.I)
+                      r"figure|toll|report)\b|\bhad\s+(?:put|given|estimated|reported|said)\b",
+                      re.I)
 
 
 def _add(toll: Toll, role: str, c: Count) -> None:
@@ -598,7 +612,9 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
                 continue
             if place is None:
                 place = _recent(trail, idx, "place")
-            if when is None:
+            if when is None and not (toll.update or toll.earlier):
+                # a revision or an earlier figure belongs to the incident, whatever day
+                # the sentences around it name
                 when = _recent(trail, idx, "when")
             cause = _cause(unit.text)
             target: Incident | None

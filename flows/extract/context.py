@@ -13,7 +13,14 @@ from flows.extract.dates import DateMention, find_dates, sentence_date
 from flows.extract.model import EventDate, Evidence, Place
 from flows.extract.numbers import Quantity, find_quantities
 from flows.extract.places import PlaceMention, find_places, resolve_place
-from flows.extract.text import Sentence, is_background, is_caption, is_noise, split_sentences
+from flows.extract.text import (
+    Sentence,
+    is_background,
+    is_caption,
+    is_headline,
+    is_noise,
+    split_sentences,
+)
 from flows.extract.weapons import WeaponMention, find_weapons
 
 
@@ -194,6 +201,8 @@ def annotate(text: str, published: date | None, title: str | None = None) -> Art
             if is_caption(s.text):
                 caption_paragraph = s.paragraph
             continue
+        if s.index == 0 and is_headline(s.text, text):
+            continue  # a headline restates the body's figures in shorthand
         ctx.sentences.append(Annotated(s, ctx, len(ctx.sentences)))
     return ctx
 

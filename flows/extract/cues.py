@@ -54,11 +54,12 @@ PLEDGE = re.compile(
     r"(?:s|red)?|disburs(?:e|ed|ing))\b",
     re.I,
 )
+# Words only war reporting uses; "drone", "attack" or "killed" alone also fit a drone race.
 WAR_CONTEXT = re.compile(
-    r"\b(?:russia|russian|ukraine|ukrainian|kremlin|moscow|kyiv|invasion|war|air\s+defen[cs]es?"
-    r"|air\s+force|military|troops|front\s*line|shell(?:ing|ed)|missiles?|drones?|attacks?"
-    r"|strikes?|army|shot\s+down|killed|killing|wounded|injured|death\s+toll|struck"
-    r"|forces|defen[cs]e\s+ministry|occupied|occupation)\b",
+    r"\b(?:russia|russian|russians|ukraine|ukrainian|ukrainians|kremlin|moscow|kyiv|kiev"
+    r"|invasion|war|wartime|military|troops|front[\s-]*line|shelling|shelled"
+    r"|air\s+defen[cs]es?|air\s+force|defen[cs]e\s+ministry|occupied|occupation|armed\s+forces"
+    r"|missile\s+strikes?|drone\s+attacks?|air\s+raid|air\s+attack)\b",
     re.I,
 )
 

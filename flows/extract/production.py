@@ -21,10 +21,14 @@ _PER_MONTH = re.compile(r"\b(?:a|per|each|every)\s+month\b|\bmonthly\b|\bmonth\s
                         re.I)
 _BY_YEAR = re.compile(r"\b(?:by|in|until|through|for|before|during)\s+(?:the\s+end\s+of\s+)?"
                       r"(?P<y>20\d\d)\b", re.I)
-_THIS_YEAR = re.compile(r"\b(?P<rel>this|next)\s+year\b", re.I)
+_THIS_YEAR = re.compile(r"\b(?P<rel>this|next)\s+year\b|\bend\s+of\s+(?:the|this)\s+year\b", re.I)
 _ORIGIN = re.compile(r"\b(?:made|manufactured|produced|built)\s+(?:in|by)\b|-made\b", re.I)
 _ACTIVE = re.compile(r"\b(?:produc(?:e|es|ing|tion)|manufactur(?:e|es|ing)|build(?:s|ing)?"
                      r"|mak(?:e|es|ing)|output)\b", re.I)
+_DELIVERY = re.compile(r"\b(?:deliver(?:s|ed|ing)?|supplied|supplies|shipped|sent|handed\s+over"
+                       r"|transferred|donated)\b", re.I)
+_TO_TROOPS = re.compile(r"\bto\s+(?:the\s+)?(?:front|army|troops|brigades|units|soldiers|ukraine"
+                        r"|armed\s+forces|military|frontline)\b", re.I)
 _NOT_OUTPUT = re.compile(r"\b(?:stock|stockpile|arsenal|inventory|percent|%|times|share"
                          r"|destroyed|shot\s+down|launched|fired|intercepted)\b", re.I)
 
@@ -51,7 +55,7 @@ def _target_year(s: Annotated, ctx: ArticleContext) -> int | None:
         return int(m.group("y"))
     rel = _THIS_YEAR.search(text)
     if rel and ctx.published is not None:
-        return ctx.published.year + (1 if rel.group("rel").lower() == "next" else 0)
+        return ctx.published.year + (1 if (rel.group("rel") or "").lower() == "next" else 0)
     return None
 
 
@@ -87,6 +91,8 @@ def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
         facts: list[ProductionFact] = []
         if _ORIGIN.search(s.text) and not _ACTIVE.search(s.text):
             continue
+        if _DELIVERY.search(s.text) and _TO_TROOPS.search(s.text) and not _ACTIVE.search(s.text):
+            continue  # "manufacturers delivered 120,000 drones to the front": supply
         for q in s.quantities:
             if q.value is None:
                 continue

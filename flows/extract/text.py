@@ -108,6 +108,7 @@ _NOISE_PATTERNS = [
     r"^\s*(subscribe|sign up|newsletter|advertisement|share this|follow us)\b",
     r"\bcould not (independently )?verify\b|\bwas not able to (independently )?verify\b",
     r"^\s*(our standards|all rights reserved|©)",
+    r"^\s*#{1,6}\s",
 ]
 _NOISE = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS), re.IGNORECASE)
 
@@ -141,3 +142,11 @@ _CAPTION = re.compile(r"^\s*(photo|picture|image|caption|file photo|pictured|pho
 def is_caption(sentence: str) -> bool:
     """A photo caption: the rest of its paragraph describes the picture, not the news."""
     return bool(_CAPTION.search(sentence))
+
+
+def is_headline(sentence: str, text: str) -> bool:
+    """The first line of an article, short and without closing punctuation, followed by
+    more text: a headline."""
+    first_line = text.lstrip().split("\n", 1)[0].strip()
+    return (sentence.strip() == first_line and len(first_line) < 160
+            and not re.search(r"[.!?\"”]$", first_line) and len(text) > len(first_line) + 40)
