@@ -61,6 +61,8 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
 
     out: list[AidPledgeFact] = []
     for s in ctx.sentences:
+        if not (s.has("money") and s.has("pledge")) or s.noise:
+            continue
         money = find_money(s.text)
         if not money or not PLEDGE.search(s.text) or not _for_ukraine(s) or s.history:
             continue

@@ -577,11 +577,15 @@ class _Trail:
     when: EventDate | None = None
 
     def resolved_place(self) -> Place | None:
-        return most_specific(self.sentence.places) if self.sentence else self.place
+        if self.sentence is None:
+            return self.place
+        return None if self.sentence.noise else most_specific(self.sentence.places)
 
     def resolved_when(self) -> EventDate | None:
         if self.sentence is None:
             return self.when
+        if self.sentence.noise:
+            return None
         d = self.sentence.date
         return d.when if d is not None and d.kind != "background" else None
 
@@ -602,7 +606,7 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
     trail: list[_Trail] = []
     for s in ctx.sentences:
         idx = s.sentence.index
-        if not (KILLED.search(s.text) or INJURED.search(s.text)):
+        if not s.has("harm") or s.noise:
             trail.append(_Trail(idx, s))
             continue
         for unit, toll in _units(s, ctx.published):

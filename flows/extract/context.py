@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
 from flows.extract.actors import ActorMention, find_actors
+from flows.extract.cues import INJURED, INTERCEPT, KILLED, PLEDGE, PRODUCTION
 from flows.extract.dates import DateMention, find_dates, sentence_date
 from flows.extract.model import EventDate, Evidence, Place
+from flows.extract.money import ANY_CURRENCY
 from flows.extract.numbers import Quantity, find_quantities
 from flows.extract.places import PlaceMention, find_places, resolve_place
 from flows.extract.text import (
@@ -21,7 +24,7 @@ from flows.extract.text import (
     is_noise,
     split_sentences,
 )
-from flows.extract.weapons import WeaponMention, find_weapons
+from flows.extract.weapons import ANY_WEAPON, WeaponMention, find_weapons
 
 
 class Annotated:
@@ -83,7 +86,7 @@ class Annotated:
 
     @cached_property
     def weapons(self) -> list[WeaponMention]:
-        return find_weapons(self.text)
+        return find_weapons(self.text) if self.has("weapon") else []
 
     @cached_property
     def quantities(self) -> list[Quantity]:
@@ -93,28 +96,110 @@ class Annotated:
     def actors(self) -> list[ActorMention]:
         return find_actors(self.text)
 
-    @cached_property
+    def has(self, gate: str) -> bool:
+        """Whether the sentence holds a word of a gate ("count", "harm", "money", ...): the
+        cheap test a reader makes before looking closer."""
+        return self.ctx.has(gate, self.position)
+
+    @property
     def countable(self) -> bool:
-        """Whether anything in the sentence reads as a count: the cheap gate before a reader
-        looks for figures."""
-        return bool(_COUNTABLE.search(self.text))
+        return self.has("count")
+
+    @cached_property
+    def noise(self) -> bool:
+        """Site furniture, a byline, or a photo caption and the rest of its paragraph."""
+        if is_noise(self.text):
+            return True
+        for other in reversed(self.ctx.sentences[:self.position]):
+            if other.sentence.paragraph != self.sentence.paragraph:
+                break
+            if is_caption(other.text):
+                return True
+        return False
 
     def before(self, within: int | None = None) -> list[Annotated]:
-        """Earlier sentences, nearest first; `within` limits how far back (in sentences of
-        the article, noise included)."""
+        """Earlier sentences that are not noise, nearest first; `within` limits how far back
+        (in sentences of the article, noise included)."""
         out = []
         for other in reversed(self.ctx.sentences[:self.position]):
             if within is not None and self.sentence.index - other.sentence.index > within:
                 break
-            out.append(other)
+            if not other.noise:
+                out.append(other)
         return out
 
 
+_HARM = re.compile(f"{KILLED.pattern}|{INJURED.pattern}", re.I)
 _COUNTABLE = re.compile(
     r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
     r"|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy"
     r"|eighty|ninety|hundred|hundreds|thousand|thousands|million|dozen|dozens|several|scores"
     r"|none|both|all|few|numerous|number)\b", re.I)
+
+
+def _forms(*words: str) -> list[str]:
+    """Words with the endings they take in reports: "produc|e|es|ed|ing|tion"."""
+    out: list[str] = []
+    for w in words:
+        stem, *endings = w.split("|")
+        out += [stem + e for e in endings] if endings else [stem]
+    return out
+
+
+# The words of each gate, every form spelled out. A gate may let through more than its
+# reader's patterns accept (that only costs a closer look), never less.
+_GATE_LISTS: dict[str, list[str]] = {
+    "count": _forms(
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+        "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+        "ninety", "hundred|s|", "thousand|s|", "million|s|", "dozen|s|", "several", "scores",
+        "none", "both", "all", "few", "numerous", "number"),
+    "harm": _forms(
+        "kill|ed|ing|s|", "dead", "die|d|s|", "death|s|", "toll", "fatalities", "lost",
+        "perished", "slain", "lifeless", "bodies", "body", "claim|ed|ing", "wound|ed|ing|s|",
+        "injur|ed|ing|es|ies|y", "hurt", "hospitali|sed|zed", "casualties"),
+    "money": _forms(
+        "dollar|s|", "euro|s|", "pound|s|", "sterling", "yen", "hryvnia|s|", "hryvnya|s|",
+        "hryvni", "rouble|s|", "ruble|s|", "franc|s|", "krone|r|", "krona", "kronor",
+        "crown|s|", "zloty|s|", "zlotych", "yuan", "renminbi", "usd", "eur", "gbp", "jpy", "cad",
+        "aud", "nzd", "chf", "sek", "nok", "dkk", "pln", "uah", "rub", "cny"),
+    "produce": _forms(
+        "produc|e|es|ed|ing|tion|er|ers", "manufactur|e|es|ed|ing|er|ers", "make|s|r|rs",
+        "making", "made", "build|s|ing|", "built", "output", "assembl|e|es|ed|ing|y",
+        "roll|ed|", "turn|ed|", "fabricat|e|ed|ing", "factory", "factories", "industry"),
+    "intercept": _forms(
+        "shot", "shoot|s|ing|", "down|ed|ing", "destroy|ed|ing|s|", "intercept|ed|ing|s|",
+        "neutrali|sed|zed|se|ze|sing|zing", "repelled", "eliminated", "taken", "knocked",
+        "brought", "hit", "defeated", "foiled", "thwarted"),
+    "pledge": _forms(
+        "pledg|e|es|ed|ing", "promis|e|es|ed|ing", "provid|e|es|ed|ing",
+        "allocat|e|es|ed|ing", "contribut|e|es|ed|ing|ion", "donat|e|es|ed|ing|ion",
+        "commit|s|ted|ting|", "announc|e|es|ed|ing", "give|s|", "gave", "giving",
+        "grant|s|ed|", "send|s|ing|", "sent", "agree|s|d|", "agreement", "signed", "loan|s|",
+        "spend|ing|", "package", "aid", "assistance", "support", "funding", "fund",
+        "earmark|ed|", "approv|e|es|ed", "transfer|s|red|", "disburs|e|ed|ing"),
+    "weapon": _forms(
+        "drone|s", "uav|s", "unmanned", "quadcopter|s", "missile|s", "shahed|s", "geran|s",
+        "lancet|s", "bayraktar|s", "tb", "lyutyi", "liutyi", "lyuty", "orlan|s", "zala",
+        "supercam|s", "gerbera|s", "kh", "x", "х", "kalibr|s", "calibr|s", "iskander|s", "storm",
+        "scalp|s", "neptune|s", "taurus", "kn", "hwasong", "tochka", "atacms", "kinzhal|s",
+        "kinjal|s", "kindzhal|s", "zircon|s", "zirkon|s", "tsirkon|s", "m", "oniks", "onyx", "p",
+        "kab|s", "fab|s", "umpk|s", "bomb|s", "grad|s", "bm", "smerch", "uragan", "tornado",
+        "himars", "mlrs", "rocket|s", "artillery", "shell|s|ing", "mortar|s", "fpv|s",
+        "munition|s", "cruise", "ballistic", "hypersonic"),
+}
+_GATE_WORDS: dict[str, tuple[str, ...]] = {}
+for _gate, _words in _GATE_LISTS.items():
+    for _word in _words:
+        _GATE_WORDS[_word] = (*_GATE_WORDS.get(_word, ()), _gate)
+_SYMBOLS = frozenset("$€£¥₴₽")
+_GATE_TOKEN = re.compile(r"[^\W\d_]+|\d+|[$€£¥₴₽]")
+
+_GATES: dict[str, re.Pattern[str]] = {
+    "count": _COUNTABLE, "harm": _HARM, "money": ANY_CURRENCY, "produce": PRODUCTION,
+    "intercept": INTERCEPT, "pledge": PLEDGE, "weapon": ANY_WEAPON,
+}
 
 
 @dataclass
@@ -129,6 +214,45 @@ class ArticleContext:
         if self.published is None:
             return EventDate.unknown()
         return EventDate(self.published, "day")
+
+    @cached_property
+    def _gates(self) -> dict[str, list[int]]:
+        """Where each gate's words occur in the article: one pass over its words, looked up
+        in a table, instead of a pattern per sentence."""
+        lower = self.text.lower()
+        if len(lower) != len(self.text):  # a rare letter whose lower case is longer
+            return {name: [m.start() for m in pattern.finditer(self.text)]
+                    for name, pattern in _GATES.items()}
+        found: dict[str, list[int]] = {name: [] for name in _GATES}
+        for m in _GATE_TOKEN.finditer(lower):
+            token = m.group()
+            gates = _GATE_WORDS.get(token)
+            if gates is None:
+                if token[0].isdigit():
+                    found["count"].append(m.start())
+                    if token in ("300", "400", "101", "555", "22", "59", "69"):
+                        found["weapon"].append(m.start())  # S-300, X-101, 3M22 ...
+                elif token in _SYMBOLS:
+                    found["money"].append(m.start())
+                continue
+            for gate in gates:
+                found[gate].append(m.start())
+        return found
+
+    @cached_property
+    def _sentence_gates(self) -> list[set[str]]:
+        """The gates each sentence (by position) passes."""
+        starts = [s.sentence.start for s in self.sentences]
+        out: list[set[str]] = [set() for _ in self.sentences]
+        for gate, positions in self._gates.items():
+            for pos in positions:
+                i = bisect_right(starts, pos) - 1
+                if i >= 0 and pos < self.sentences[i].sentence.end:
+                    out[i].add(gate)
+        return out
+
+    def has(self, gate: str, position: int) -> bool:
+        return gate in self._sentence_gates[position]
 
     @cached_property
     def title_places(self) -> list[PlaceMention]:
@@ -193,14 +317,7 @@ def _recent(s: Annotated, wanted: Callable[[PlaceMention], bool]) -> Place | Non
 def annotate(text: str, published: date | None, title: str | None = None) -> ArticleContext:
     """The article's sentences, noise dropped; annotations are filled in as readers ask."""
     ctx = ArticleContext(text, published, title=title)
-    caption_paragraph = -1
     for s in split_sentences(text):
-        if s.paragraph == caption_paragraph:
-            continue  # the rest of a photo caption
-        if is_noise(s.text):
-            if is_caption(s.text):
-                caption_paragraph = s.paragraph
-            continue
         if s.index == 0 and is_headline(s.text, text):
             continue  # a headline restates the body's figures in shorthand
         ctx.sentences.append(Annotated(s, ctx, len(ctx.sentences)))

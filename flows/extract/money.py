@@ -134,14 +134,14 @@ def _weight_not_money(m: re.Match[str]) -> bool:
 
 
 # Every amount names its currency with one of these; most sentences have none.
-_ANY_CURRENCY = re.compile(
+ANY_CURRENCY = re.compile(
     r"[$€£¥₴₽]|dollar|euro|pound|sterling|\byen\b|hryvn|roubl|rubl|franc|kron|crown|zlot|yuan"
     r"|renminbi|\b(?:USD|EUR|GBP|JPY|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|UAH|RUB|CNY)\b", re.I)
 
 
 def find_money(text: str) -> list[MoneyMention]:
     """Every money amount in `text`, with its ISO currency and the qualifier just before it."""
-    if not _ANY_CURRENCY.search(text):
+    if not ANY_CURRENCY.search(text):
         return []
     found: list[MoneyMention] = []
     for m in _PREFIX_RE.finditer(text):

@@ -391,14 +391,17 @@ def extract_strikes(ctx: ArticleContext) -> list[StrikeFact]:
     list_role: tuple[int, Role] | None = None
     for s in ctx.sentences:
         idx = s.sentence.index
-        inherited = list_role[1] if list_role and idx - list_role[0] <= 8 else None
+        header = s.text.rstrip().endswith(":")
         # only a sentence with a count and a weapon or an interception verb can hold figures
-        worth = s.countable and (s.weapons or INTERCEPT.search(s.text))
+        worth = s.has("count") and (s.has("intercept") or s.has("weapon"))
+        if not (header or worth) or s.noise:
+            continue
+        inherited = list_role[1] if list_role and idx - list_role[0] <= 8 else None
         items = sentence_items(s, inherited) if worth else []
-        if s.text.rstrip().endswith(":"):
-            header = "intercepted" if INTERCEPT.search(s.text) else \
+        if header:
+            role: Role | None = "intercepted" if INTERCEPT.search(s.text) else \
                 "launched" if LAUNCH.search(s.text) else None
-            list_role = (idx, header) if header else None  # type: ignore[assignment]
+            list_role = (idx, role) if role else None
         if not items:
             continue
         when = _when(s, ctx)

@@ -211,7 +211,7 @@ def _merge_class_nouns(text: str, mentions: list[tuple[WeaponMention, bool]]
 
 
 # Every weapon spelling contains one of these: a sentence without any names no weapon.
-_ANY_WEAPON = re.compile(
+ANY_WEAPON = re.compile(
     r"drone|uav|unmanned|quadcopter|missile|shahed|geran|lancet|bayraktar|tb2|lyut|liut|orlan"
     r"|zala|supercam|gerbera|kh|х|x[-\s]?\d|kalibr|calibr|iskander|storm|scalp|neptune|taurus|kn"
     r"|hwasong|tochka|atacms|kinzhal|kinjal|kindzhal|zircon|zirkon|tsirkon|3m22|s[-\s]?[34]00"
@@ -221,7 +221,7 @@ _ANY_WEAPON = re.compile(
 
 def find_weapons(text: str) -> list[WeaponMention]:
     """Every weapon named in `text`: longest match first, no overlaps, sorted by start."""
-    if not _ANY_WEAPON.search(text):
+    if not ANY_WEAPON.search(text):
         return []
     found: list[tuple[WeaponMention, bool]] = []
     for spec in _specs():
