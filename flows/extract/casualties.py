@@ -68,8 +68,12 @@ _PEOPLE = re.compile(
     rf"|(?<![\w-])(?P<poss1>her|his|their)\s+{_ADJ}(?P<kin>wife|husband|mother|father"
     rf"|grandmother|grandfather|son|daughter|brother|sister|grandson|granddaughter|child|baby"
     rf"|partner|neighbou?r|colleague)\b"
-    rf"|(?<![\w-])(?P<lone>an?)\s+(?P<age>\d+|[a-z]+(?:-[a-z]+)?)-year-old\b(?!\s*-)"
-    rf"(?!\s+(?:{_ADULT}|{_CHILD}|{_OFFSPRING}))",
+    rf"|(?<![\w-])(?P<lone>an?|the)\s+(?P<age>\d+|[a-z]+(?:-[a-z]+)?)-year-old\b(?!\s*-)"
+    rf"(?!\s+(?:{_ADULT}|{_CHILD}|{_OFFSPRING}))"
+    rf"(?:\s+(?!(?:was|were|is|are|and|who|had|has|died|killed|injured|wounded)\b)[a-z]+)?"
+    # "a third was wounded": one more person
+    rf"|(?<![\w-])(?P<ordinal>a)\s+(?:second|third|fourth|fifth|sixth)\b"
+    rf"(?:\s+(?:person|man|woman|civilian|resident|victim)\b|(?=\s+(?:was|were|died)\b))",
     re.I,
 )
 _BARE = re.compile(rf"(?<![\w-])(?:{_QUAL})?(?P<num>\d{{1,3}}(?:,\d{{3}})*|\d+|{_NUMWORD})\b", re.I)
@@ -78,7 +82,7 @@ _SUBSET = re.compile(r"(?:including|among\s+(?:them|the\s+\w+|whom)|of\s+(?:them
 _VAGUE = {"several", "a few", "dozens", "scores", "hundreds", "many", "numerous", "a number of",
           "more", "some"}
 _UPDATE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|reached|updated"
-                     r"|now\s+stands|has\s+grown|grew)\b", re.I)
+                     r"|now\s+stands|has\s+grown|grown|grew|bringing\s+the\s+toll)\b", re.I)
 _PASSIVE_GAP = re.compile(
     r"^[\s,]*(?:\s*,[^,]{0,60},)?"
     r"(?:\s*(?:of|from|in|at|on|inside|near|aboard)\s+(?:the\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+){0,2}?)?"
@@ -89,7 +93,11 @@ _ADJECTIVAL = {"dead", "injured", "wounded", "hurt", "killed", "died", "dies", "
                "lost their lives", "lost his life", "lost her life", "lost their life"}
 _SUSTAINED = re.compile(
     r"^(?:\s+(?:of|from|in|at|on)\s+(?:the\s+)?[\w-]+(?:\s+(?:of\s+)?[\w-]+){0,3}?)?"
-    r"\s+(?:\w+ly\s+)?(?:sustained|suffered|received)\s+(?:[\w-]+\s+){0,2}$", re.I)
+    r"\s+(?:\w+ly\s+)?(?:(?:sustained|suffered|received)\s+(?:[\w-]+\s+){0,2}"
+    r"|(?:are|were|was|is)\s+(?:being\s+|now\s+)?treated\s+for\s+(?:[\w-]+\s+){0,2}"
+    r"|(?:received|sought|needed|required|were\s+given)\s+medical\s+(?:help|assistance|treatment"
+    r"|care|attention)\s+(?:for|with|after)\s+(?:[\w-]+\s+(?:and\s+)?){0,3})$", re.I)
+_AGED = re.compile(r",?\s+aged\s+\d+(?:\s*(?:and|,)\s*\d+)*,?", re.I)
 _AGE_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen" \
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty" \
     r"|seventy|eighty|ninety"
@@ -185,7 +193,7 @@ def _is_child(noun: str, sentence: str, span: str) -> bool:
     n = noun.lower()
     if re.fullmatch(_CHILD, n, re.I):
         return True
-    if re.search(r"\b(?:month|week|day)-old\b", span, re.I):
+    if re.search(r"\b(?:month|week|day)-old\b|\bteenage\b|\badolescent\b", span, re.I):
         return True
     if re.fullmatch(_OFFSPRING, n, re.I):
         return bool(re.search(r"\b(?:minors?|underage|young|little|infant|teenage)\b", sentence,
@@ -194,8 +202,8 @@ def _is_child(noun: str, sentence: str, span: str) -> bool:
 
 
 _SUBSET_AFTER = re.compile(
-    r"^\s+(?:among\s+them|among\s+the\s+(?:dead|injured|wounded|victims)"
-    r"|(?:was|were|is|are)\s+(?:also\s+)?among\s+(?:the|those))", re.I)
+    r"^\s+(?:among\s+them|among\s+the\s+(?:dead|injured|wounded|victims))"
+    r"|^,?\s+(?:was|were|is|are)\s+(?:also\s+)?among\s+(?:the|those)", re.I)
 _RESTATED = re.compile(r"^\s*(?:the|those)\s+(?:dead|victims|killed|injured|wounded)\s+(?:were|are"
                        r"|included|include)\b", re.I)
 _SUBSET_LEAD = re.compile(r"\bamong\s+(?:the|those)\s+(?:[\w-]+\s+){0,3}(?:was|were|is|are)\s+$",
@@ -209,12 +217,16 @@ _CLAUSE_WORDS = re.compile(r"\b(?:when|after|while|as|who|which|that|killed|kill
                            r"|injuring|wounded|wounding|died|said|says)\b", re.I)
 
 
+def _after_ages(sentence: str, end: int) -> str:
+    return sentence[end + len(_ages_after(sentence, end)):]
+
+
 def _subset(sentence: str, m: re.Match[str]) -> bool:
     """"including five children", "including three rescue workers and a 16-year-old boy",
     "a teenage girl among them": part of a total."""
     before = sentence[:m.start()]
     if _RESTATED.match(sentence) or _SUBSET.search(before) or _SUBSET_LEAD.search(before) \
-            or _SUBSET_AFTER.match(sentence[m.end():]):
+            or _SUBSET_AFTER.match(_after_ages(sentence, m.end())):
         return True
     listed = _LIST_AFTER_SUBSET.search(before)
     return bool(listed and len(listed.group("rest")) < 90
@@ -225,11 +237,17 @@ def people_counts(sentence: str) -> list[Count]:
     """Counts of people in a sentence, with whether they are children and a subset."""
     out: list[Count] = []
     for m in _PEOPLE.finditer(sentence):
+        if _NEGATED.search(sentence, max(0, m.start() - 8), m.start()):
+            continue  # "no one was hurt", "no people were injured"
+        if m.group("ordinal"):
+            out.append(Count(1, "exact", m.start(), m.end(), False, _subset(sentence, m)))
+            continue
         if m.group("lone"):
             age = m.group("age")
             value_age = int(age) if age.isdigit() else parse_words(age.replace("-", " "))
             child = value_age is not None and value_age < 18
-            out.append(Count(1, "exact", m.start(), m.end(), child, _subset(sentence, m)))
+            out.append(Count(1, "exact", m.start(), m.end(), child, _subset(sentence, m),
+                             definite=m.group("lone").lower() == "the"))
             continue
         if m.group("kin"):
             kin = m.group("kin")
@@ -306,11 +324,16 @@ _OF_THEM_CHILDREN = re.compile(
     re.I)
 
 
+_NEGATED = re.compile(r"\b(?:no|not\s+a\s+single|nobody|none)\s+$", re.I)
+
+
 def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
     """Numbers standing for people next to a toll word: "11 dead", "killing two"."""
     out: list[Count] = []
     for m in _BARE.finditer(sentence):
         if any(c.start <= m.start() < c.end for c in taken):
+            continue
+        if _NEGATED.search(sentence, max(0, m.start() - 8), m.start()):
             continue
         after = sentence[m.end():m.end() + 40]
         before = sentence[max(0, m.start() - 160):m.start()]
@@ -320,7 +343,7 @@ def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
         adjacent_before = re.search(
             r"(?:killed|killing|kills|wounded|wounding|injuring|injured)\s+"
             r"(?:at\s+least\s+|more\s+than\s+|about\s+|some\s+|nearly\s+|almost\s+)?$"
-            r"|(?:toll|deaths?|number\s+of\s+(?:people\s+)?(?:dead|killed|injured|wounded|casualties"
+            r"|(?:toll|deaths?|number\s+of\s+(?:people\s+)?(?:dead|killed|injured|wounded|hurt|casualties"
             r"|victims|deaths))(?:\s+[\w'-]+){0,16}?\s+(?:to|at|of|reached|is|was|stood\s+at"
             r"|stands\s+at|now)\s+(?:at\s+least\s+|more\s+than\s+)?$", before, re.I)
         if re.search(r"\baged\s+(?:\w+\s+and\s+)?$", before, re.I) or re.match(r"^-(?:year|month)",
@@ -344,10 +367,34 @@ def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
         role = None
         if adjacent_before and re.search(r"toll|deaths?|number\s+of", adjacent_before.group(0),
                                          re.I):
-            role = "injured" if re.search(r"injur|wound", adjacent_before.group(0), re.I) \
+            role = "injured" if re.search(r"injur|wound|hurt", adjacent_before.group(0), re.I) \
                 else "killed"
         out.append(Count(value, qual, m.start(), m.end(), False,
                          bool(_SUBSET.search(sentence[:m.start()])), role))
+    return out
+
+
+def _appositions(sentence: str, counts: list[Count]) -> list[Count]:
+    """"The bodies of four people, a couple and their two daughters, were recovered": the
+    people named right after a count, set off by a comma or dash, are the same people."""
+    out = list(counts)
+    i = 0
+    while i < len(out) - 1:
+        head, nxt = out[i], out[i + 1]
+        if not head.subset and head.value and head.value > 1 \
+                and re.fullmatch(r"\s*[,–—-]\s*", sentence[head.end:nxt.start]):
+            j = i + 1
+            while j < len(out):
+                c = out[j]
+                out[j] = Count(c.value, c.qualifier, c.start, c.end, c.child, True, c.role,
+                               c.definite)
+                if j + 1 < len(out) and re.fullmatch(
+                        r"\s*(?:,|and|,\s*and)\s*", sentence[c.end:out[j + 1].start]):
+                    j += 1
+                    continue
+                break
+            i = j
+        i += 1
     return out
 
 
@@ -361,9 +408,10 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
     if restated:
         return "killed" if re.search(r"dead|victims|killed", restated.group(0), re.I) \
             else "injured"
-    after = _SUBSET_AFTER.match(sentence[c.end:])
+    rest = _after_ages(sentence, c.end)
+    after = _SUBSET_AFTER.match(rest)
     if after:
-        tail = sentence[c.end + after.end():c.end + after.end() + 25]
+        tail = rest[after.end():after.end() + 25]
         if re.match(r"\s*(?:killed|dead|who\s+died|victims\s+killed)", tail, re.I) \
                 or re.search(r"dead", after.group(0), re.I):
             return "killed"
@@ -387,6 +435,7 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
             for o in sorted(between, key=lambda o: -o.start):
                 gap = gap[:o.start - c.end] + " " + gap[o.end - c.end:]
             gap = re.sub(r"\b(?:among|including|of)\s+(?:them|whom)\b", " ", gap, flags=re.I)
+            gap = _AGED.sub(" ", gap)  # "two men aged 45 and 52 were wounded"
             # an aside between dashes or brackets does not separate subject and verb
             gap = re.sub(r"\s[-–—]\s[^-–—]*\s[-–—]\s|\([^()]*\)", " ", gap)
             if between:
@@ -396,8 +445,9 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
             if _PASSIVE_GAP.match(gap) or (word in _ADJECTIVAL and re.fullmatch(
                     r"[\s,]*(?:(?:also|later|reportedly|subsequently|all|both)\s+)?", gap)):
                 return role
-            if word in ("injuries", "wounds") and _SUSTAINED.match(gap):
-                return role  # "eleven residents sustained injuries"
+            if word in ("injuries", "wounds", "injury", "wound", "burns", "cuts", "shrapnel") \
+                    and _SUSTAINED.match(gap):
+                return "injured"  # "eleven residents sustained injuries"
             break
     left = [(e, role) for s, e, role in cues if e <= c.start]
     if left:
@@ -412,9 +462,14 @@ _CORRECTION = re.compile(r"\b(?:correction|an\s+earlier\s+version\s+of\s+this\s+
                          r"|report))\b", re.I)
 
 
+_MEDICAL = re.compile(r"\bmedical\s+(?:help|assistance|treatment|care|attention)\s+(?:for|with|after)"
+                      r"\s+(?:[\w-]+\s+(?:and\s+)?){0,3}?(?:cuts|burns|wounds|injuries|shrapnel"
+                      r"|fractures|bruises)\b", re.I)
+
+
 def sentence_toll(sentence: str) -> Toll | None:
     """The toll a single sentence states, or None when it states none."""
-    if not (KILLED.search(sentence) or INJURED.search(sentence)):
+    if not (KILLED.search(sentence) or INJURED.search(sentence) or _MEDICAL.search(sentence)):
         return None
     if _CORRECTION.search(sentence):
         return None  # the figure a correction withdraws
@@ -426,6 +481,7 @@ def sentence_toll(sentence: str) -> Toll | None:
     counts = people_counts(sentence)
     counts += _bare_counts(sentence, counts)
     counts.sort(key=lambda c: c.start)
+    counts = _appositions(sentence, counts)
     toll = Toll()
     roles: dict[int, str | None] = {}
     for c in counts:
@@ -622,8 +678,11 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
                 when = _recent(trail, idx, "when")
             cause = _cause(unit.text)
             target: Incident | None
-            if toll.definite and incidents and idx - incidents[-1].last_sentence <= 4:
-                target = incidents[-1]  # "the boy and his grandfather": already counted
+            if incidents and ((toll.definite and idx - incidents[-1].last_sentence <= 4
+                               and _same_people(unit.text, incidents[-1]))
+                              or toll.subset_only):
+                # "the boy and his grandfather" / "the dead were ...": people already counted
+                target = incidents[-1]
             else:
                 target = _find_incident(incidents, place, when, idx, toll.update, cause)
             if target is None:
@@ -653,6 +712,17 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
             perpetrator=inc.perpetrator, evidence=inc.evidence,
         ))
     return out
+
+
+_PERSON_NOUN = re.compile(rf"\b(?:{_CHILD}|{_OFFSPRING}|{_ADULT}|mechanic|guard|apprentices?)\b",
+                          re.I)
+
+
+def _same_people(text: str, incident: Incident) -> bool:
+    """Whether a definite mention ("the boy") names someone the incident already counted."""
+    earlier = incident.evidence.text.lower()
+    return any(re.search(rf"\b{re.escape(n.lower())}\b", earlier)
+               for n in _PERSON_NOUN.findall(text) if n.lower() not in ("others", "other"))
 
 
 def _find_incident(incidents: list[Incident], place: Place | None, when: EventDate | None,

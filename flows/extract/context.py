@@ -158,7 +158,7 @@ _GATE_LISTS: dict[str, list[str]] = {
     "harm": _forms(
         "kill|ed|ing|s|", "dead", "die|d|s|", "death|s|", "toll", "fatalities", "lost",
         "perished", "slain", "lifeless", "bodies", "body", "claim|ed|ing", "wound|ed|ing|s|",
-        "injur|ed|ing|es|ies|y", "hurt", "hospitali|sed|zed", "casualties"),
+        "injur|ed|ing|es|ies|y", "hurt", "hospitali|sed|zed", "casualties", "medical"),
     "money": _forms(
         "dollar|s|", "euro|s|", "pound|s|", "sterling", "yen", "hryvnia|s|", "hryvnya|s|",
         "hryvni", "rouble|s|", "ruble|s|", "franc|s|", "krone|r|", "krona", "kronor",
@@ -178,6 +178,7 @@ _GATE_LISTS: dict[str, list[str]] = {
         "commit|s|ted|ting|", "announc|e|es|ed|ing", "give|s|", "gave", "giving",
         "grant|s|ed|", "send|s|ing|", "sent", "agree|s|d|", "agreement", "signed", "loan|s|",
         "spend|ing|", "package", "aid", "assistance", "support", "funding", "fund",
+        "available", "channel|s|led|ling", "tranche", "instalment", "installment",
         "earmark|ed|", "approv|e|es|ed", "transfer|s|red|", "disburs|e|ed|ing"),
     "weapon": _forms(
         "drone|s", "uav|s", "unmanned", "quadcopter|s", "missile|s", "shahed|s", "geran|s",

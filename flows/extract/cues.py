@@ -16,7 +16,7 @@ LAUNCH = re.compile(
     r"|used|using|sent|sending|deployed|deploying|dropped|dropping|struck|unleashed|unleashing|hurled|lobbed"
     r"|targeted|targeting|pounded|pounding|hit|hitting|involved|involving|included|including"
     r"|comprised|consisting|barrage|salvo|wave|attack|assault|strike|raid|onslaught|detected"
-    r"|tracked|recorded|registered|dropped)\b",
+    r"|tracked|recorded|registered|dropped|counted)\b",
     re.I,
 )
 NOT_INTERCEPT_WORDS = (
@@ -50,7 +50,8 @@ PLEDGE = re.compile(
     r"\b(?:pledg(?:e|es|ed|ing)|promis(?:e|es|ed|ing)|provid(?:e|es|ed|ing)|allocat(?:e|es|ed"
     r"|ing)|contribut(?:e|es|ed|ing|ion)|donat(?:e|es|ed|ing|ion)|commit(?:s|ted|ting)?"
     r"|announc(?:e|es|ed|ing)|give|gives|gave|giving|grant(?:s|ed)?|send(?:s|ing)?|sent"
-    r"|agree(?:s|d)?|agreement|signed|loans?|grants?|spend|spending|package|aid|assistance|support|funding|fund|earmark(?:ed)?|approv(?:e|es|ed)|transfer"
+    r"|agree(?:s|d)?|agreement|signed|loans?|grants?|spend|spending|package|aid|assistance"
+    r"|made\s+available|make\s+available|channel(?:s|led|ling)?|tranche|instal(?:l)?ment|support|funding|fund|earmark(?:ed)?|approv(?:e|es|ed)|transfer"
     r"(?:s|red)?|disburs(?:e|ed|ing))\b",
     re.I,
 )

@@ -123,6 +123,7 @@ _BACKGROUND = re.compile(
     r"(invasion|war)\b|\bsince (the )?(february|feb\.?) 2022\b|\bsince 2022\b"
     r"|\bsince the war (began|started)\b|\bin the course of the war\b"
     r"|\bthroughout the war\b|\bsince (russia|moscow) (launched|began|started)\b"
+    r"|\bsince the (full[- ]scale |large[- ]scale )?invasion\b"
     r"|\b(so far|to date) (this|in) (the )?(year|war)\b|\bsince the beginning of (the )?year\b"
     r"|\b(over|during|in) the (whole |entire )?(past|last) (year|two years|three years)\b",
     re.IGNORECASE,
