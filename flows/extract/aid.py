@@ -68,11 +68,16 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
             continue
         if any(a.actor.name == "Russia" for a in s.actors[:1]):
             continue  # Russia's own budget or spending, not a pledge to Ukraine
+        if _CONTENTS.search(s.text):
+            continue  # "The package includes 1.2 billion pounds for ...": its parts
+        own = s.actors and s.actors[0].actor.name == "Ukraine"
+        if own and not _donors_before(s, money[0].start):
+            continue  # Ukraine's own spending and contracts
         prev_donor = _earlier_donor(s)
         first_kept: int | None = None
         for m in money:
             lead = s.text[max(0, m.start - 60):m.start]
-            if _NOT_AID.search(lead) or _NOT_AID.search(s.text[m.end:m.end + 30]):
+            if _NOT_AID.search(lead) or _NOT_AID.search(s.text[m.end:m.end + 60]):
                 continue
             if first_kept is not None and _PARTS.search(s.text[first_kept:m.start]):
                 continue  # a part of a package already counted
@@ -104,6 +109,15 @@ def _for_ukraine(s: Annotated) -> bool:
         return True
     return any(p.place.country_code == "UA" and p.place.location_type != "country"
                for p in s.explicit_places)
+
+
+_CONTENTS = re.compile(r"\b(?:package|aid|assistance|it|which)\s+(?:also\s+)?(?:includes|contains"
+                       r"|consists\s+of|comprises|covers|will\s+include)\b", re.I)
+
+
+def _donors_before(s: Annotated, pos: int) -> bool:
+    return any(a.start < pos and a.actor.name not in ("Ukraine", "Russia")
+               and a.actor.actor_type in ("state", "organization") for a in s.actors)
 
 
 def _earlier_donor(s: Annotated) -> Actor | None:

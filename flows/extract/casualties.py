@@ -462,8 +462,8 @@ _CORRECTION = re.compile(r"\b(?:correction|an\s+earlier\s+version\s+of\s+this\s+
                          r"|report))\b", re.I)
 
 
-_MEDICAL = re.compile(r"\bmedical\s+(?:help|assistance|treatment|care|attention)\s+(?:for|with|after)"
-                      r"\s+(?:[\w-]+\s+(?:and\s+)?){0,3}?(?:cuts|burns|wounds|injuries|shrapnel"
+_MEDICAL = re.compile(r"\bmedical\s+(?:help|assistance|treatment|care|attention)\s+"
+                      r"(?:for|with|after)\s+(?:[\w-]+\s+(?:and\s+)?){0,3}?(?:cuts|burns|wounds|injuries|shrapnel"
                       r"|fractures|bruises)\b", re.I)
 
 

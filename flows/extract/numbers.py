@@ -162,3 +162,11 @@ def _is_not_a_count(text: str, m: re.Match[str]) -> bool:
 def people_article_count(text: str) -> int | None:
     """'a'/'an'/'one' before a singular person noun counts as one."""
     return 1 if _ARTICLE_ONE.fullmatch(text.strip()) else None
+
+
+def parse_count(word: str) -> int | None:
+    """A count written as digits or words: "2", "two", "twenty-one"."""
+    word = word.strip()
+    if word.replace(",", "").isdigit():
+        return int(word.replace(",", ""))
+    return parse_words(word.replace("-", " "))

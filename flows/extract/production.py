@@ -110,7 +110,9 @@ def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
                 period=_period(s, target_year), target_year=target_year, cost_usd=None,
                 evidence=s.evidence(),
             ))
-        facts.extend(_raise_to(s, actor, target_year, s.evidence()))
+        seen = {(f.weapon, f.quantity) for f in facts}
+        facts.extend(f for f in _raise_to(s, actor, target_year, s.evidence())
+                     if (f.weapon, f.quantity) not in seen)
         if facts:
             cost = _cost(ctx, i)
             if cost is not None and len(facts) == 1:

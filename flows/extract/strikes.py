@@ -22,6 +22,7 @@ from flows.extract.cues import (
     NOT_INTERCEPT_WORDS,
 )
 from flows.extract.model import Actor, EventDate, Evidence, Place, Qualifier, StrikeFact, Weapon
+from flows.extract.numbers import parse_count
 from flows.extract.places import PlaceMention
 from flows.extract.weapons import WeaponMention
 
@@ -233,6 +234,19 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
         all_of = bool(_ALL.search(text[:q.start]))
         items.append(Item(role, w.weapon, q.value, q.qualifier, s, q.start, all_of=all_of,
                           place=_place_for(s, w.end)))
+    for m in _NEITHER.finditer(text):
+        w = _weapon_after(s, m.end())
+        if m.group("n") and w is not None:  # "unable to intercept either of the two missiles"
+            value = parse_count(m.group("n"))
+            items.append(Item("launched", w.weapon, value, "exact", s, m.start(),
+                              place=_place_for(s, w.end)))
+            items.append(Item("intercepted", w.weapon, 0, "exact", s, m.start() + 1))
+        elif m.group("verb"):  # "neither of them was shot down"
+            items.append(Item("intercepted", w.weapon if w else _GENERIC, 0, "exact", s,
+                              m.start(), refers_back=True))
+    for m in _ALL_OF_WHICH.finditer(text):
+        items.append(Item("intercepted", _GENERIC, None, "exact", s, m.start(),
+                          refers_back=True, all_of=True))
     for m in _NONE_OF.finditer(text):
         # "None of the missiles was intercepted": zero, not unknown
         w = _weapon_after(s, m.end()) if not m.group("them") else None
@@ -255,11 +269,17 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
 
 _BOTH = re.compile(r"\bboth\s+", re.I)
 # "Shahed attack drones - Launched: 74 / Shot down: 58": a figure table written as text
+_LAUNCH_WORD = r"(?:launched|detected|recorded|fired|used|tracked)"
+_DOWN_WORD = r"(?:shot\s+down|destroyed|intercepted|neutrali[sz]ed|downed)"
+# "Shahed attack drones - Launched: 74 / Shot down: 58" and "Shahed UAVs: 86 launched from
+# ...; 57 neutralised": figure tables and numbered lists written as text
 _TABLE_ROW = re.compile(
-    r"\s*[-–—:]\s*(?:launched|detected|recorded|fired|used)\s*[:–-]\s*(?P<l>\d[\d,]*)"
-    r"(?:\s*[/;,|]\s*(?:(?P<i_verb>shot\s+down|destroyed|intercepted|neutrali[sz]ed|downed)"
-    r"|(?P<skip>[\w\s]{0,30}?lost|[\w\s]{0,30}?(?:reached|hit)))\s*[:–-]\s*(?P<i>\d[\d,]*))?",
-    re.I)
+    rf"\s*[-–—:]\s*(?:{_LAUNCH_WORD}\s*[:–-]\s*(?P<l>\d[\d,]*)|(?P<l2>\d[\d,]*)\s+{_LAUNCH_WORD}"
+    rf"[^;/|.]*)", re.I)
+_TABLE_PART = re.compile(
+    rf"\s*[/;,|]\s*(?:(?P<verb>{_DOWN_WORD}|[\w\s]{{0,30}}?lost|[\w\s]{{0,30}}?(?:reached|hit))"
+    rf"\s*[:–-]\s*(?P<n>\d[\d,]*)|(?P<n2>\d[\d,]*)\s+(?P<verb2>{_DOWN_WORD}|[\w\s]{{0,30}}?lost)"
+    rf"[^;/|.]*|(?P<none>not\s+intercepted|none\s+(?:was|were)\s+{_DOWN_WORD}))", re.I)
 
 
 def _table_rows(s: Annotated) -> tuple[list[Item], list[tuple[int, int]]]:
@@ -270,13 +290,26 @@ def _table_rows(s: Annotated) -> tuple[list[Item], list[tuple[int, int]]]:
         m = _TABLE_ROW.match(s.text, w.end)
         if not m:
             continue
-        spans.append((w.start, m.end()))
-        launched = int(m.group("l").replace(",", ""))
+        launched = int((m.group("l") or m.group("l2")).replace(",", ""))
         out.append(Item("launched", w.weapon, launched, "exact", s, w.start))
-        if m.group("i_verb"):
-            out.append(Item("intercepted", w.weapon, int(m.group("i").replace(",", "")),
-                            "exact", s, m.start("i")))
+        end = m.end()
+        while part := _TABLE_PART.match(s.text, end):
+            end = part.end()
+            verb = part.group("verb") or part.group("verb2") or ""
+            if part.group("none"):
+                out.append(Item("intercepted", w.weapon, 0, "exact", s, part.start()))
+            elif INTERCEPT.fullmatch(verb.strip()):
+                n = part.group("n") or part.group("n2")
+                out.append(Item("intercepted", w.weapon, int(n.replace(",", "")), "exact", s,
+                                part.start()))
+        spans.append((w.start, end))
     return out, spans
+_NEITHER = re.compile(
+    rf"\b(?:neither|none)\s+of\s+(?:them|the\s+\w+)\s+(?:was|were)\s+(?:\w+\s+)?(?P<verb>{_DOWN_WORD})"
+    rf"|\b(?:unable|failed)\s+to\s+(?:intercept|shoot\s+down|destroy|down)\s+(?:either|any)\s+of"
+    rf"\s+the\s+(?P<n>\w+)\s+", re.I)
+_ALL_OF_WHICH = re.compile(
+    rf",\s+all\s+of\s+(?:which|them)\s+(?:were|was)\s+(?:\w+\s+)?{_DOWN_WORD}", re.I)
 _NONE_OF = re.compile(r"\bnone\s+of\s+(?:(?P<them>them|these|those)\b|the\s+)", re.I)
 
 
@@ -468,10 +501,14 @@ def _apply(rows: list[Row], it: Item, when: EventDate, ctx: ArticleContext) -> N
         target = Row(it.weapon if it.weapon is not _GENERIC else _GENERIC, when, place,
                      _attacker(it.sentence, place, it.start), ev, order=len(rows))
         rows.append(target)
-    target.intercepted, target.intercepted_q = it.value, it.qualifier
+    if it.all_of and it.value is None:
+        # "..., all of which were shot down": as many as were launched
+        target.intercepted, target.intercepted_q = target.launched, target.launched_q
+    else:
+        target.intercepted, target.intercepted_q = it.value, it.qualifier
     if it.launched_hint and target.launched is None:
         target.launched, target.launched_q = it.launched_hint
-    if it.all_of and target.launched is None:
+    if it.all_of and target.launched is None and it.value is not None:
         target.launched, target.launched_q = it.value, it.qualifier
     if target.place is None and it.place is not None:
         target.place = it.place

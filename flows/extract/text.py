@@ -124,6 +124,7 @@ _BACKGROUND = re.compile(
     r"|\bsince the war (began|started)\b|\bin the course of the war\b"
     r"|\bthroughout the war\b|\bsince (russia|moscow) (launched|began|started)\b"
     r"|\bsince the (full[- ]scale |large[- ]scale )?invasion\b"
+    r"|\bsince (?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d\b"
     r"|\b(so far|to date) (this|in) (the )?(year|war)\b|\bsince the beginning of (the )?year\b"
     r"|\b(over|during|in) the (whole |entire )?(past|last) (year|two years|three years)\b",
     re.IGNORECASE,
