@@ -68,16 +68,19 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
             continue
         if any(a.actor.name == "Russia" for a in s.actors[:1]):
             continue  # Russia's own budget or spending, not a pledge to Ukraine
-        if _CONTENTS.search(s.text):
+        contents = _CONTENTS.search(s.text)
+        if contents and contents.start() < money[0].start:
             continue  # "The package includes 1.2 billion pounds for ...": its parts
-        own = s.actors and s.actors[0].actor.name == "Ukraine"
-        if own and not _donors_before(s, money[0].start):
+        own = s.actors and s.actors[0].actor.name == "Ukraine" \
+            and s.actors[0].start < money[0].start
+        if own and not _donors_before(s, len(s.text)):
             continue  # Ukraine's own spending and contracts
         prev_donor = _earlier_donor(s)
         first_kept: int | None = None
         for m in money:
             lead = s.text[max(0, m.start - 60):m.start]
-            if _NOT_AID.search(lead) or _NOT_AID.search(s.text[m.end:m.end + 60]):
+            if _NOT_AID.search(lead) or _NOT_AID.search(s.text[m.end:m.end + 30]) \
+                    or _NOT_AID_AFTER.search(s.text[m.end:m.end + 60]):
                 continue
             if first_kept is not None and _PARTS.search(s.text[first_kept:m.start]):
                 continue  # a part of a package already counted
@@ -111,6 +114,8 @@ def _for_ukraine(s: Annotated) -> bool:
                for p in s.explicit_places)
 
 
+_NOT_AID_AFTER = re.compile(r"\b(?:unused|remains|remaining|drawdown\s+authority|(?:in|of)\s+damage"
+                            r"|in\s+losses)\b", re.I)
 _CONTENTS = re.compile(r"\b(?:package|aid|assistance|it|which)\s+(?:also\s+)?(?:includes|contains"
                        r"|consists\s+of|comprises|covers|will\s+include)\b", re.I)
 

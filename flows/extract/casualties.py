@@ -61,6 +61,7 @@ _NUMWORD = (r"\d{1,3}(?:,\d{3})*|\d+|one|two|three|four|five|six|seven|eight|nin
 _QUAL = (r"(?P<qual>at\s+least|more\s+than|over|almost|nearly|about|around|some|up\s+to"
          r"|as\s+many\s+as|approximately|roughly|an\s+estimated)\s+")
 _ADJ = r"(?:(?:other|more|further|additional|young|elderly|old|local|Ukrainian|Russian|civilian" \
+       r"|married|retired|unarmed" \
        r"|[\w-]+-(?:year|month|week|day)-old|teenage|little|adult|injured|wounded|pregnant)\s+){0,3}"
 _PEOPLE = re.compile(
     rf"(?<![\w-])(?:{_QUAL})?(?:(?P<poss>her|his|their)\s+)?(?P<num>{_NUMWORD}|an?|the)\s+{_ADJ}"
@@ -508,6 +509,11 @@ def sentence_toll(sentence: str) -> Toll | None:
             _add(toll, "injured", c)
     if not toll.reported:
         return None
+    for c in counts:
+        # "two more bodies were recovered, bringing the toll to 16": the toll is the total
+        if c.role and c.value is not None and roles.get(c.start) == c.role:
+            setattr(toll, c.role, c.value)
+            setattr(toll, "killed_q" if c.role == "killed" else "injured_q", c.qualifier)
     toll.update = bool(_UPDATE.search(sentence))
     toll.earlier = bool(_EARLIER.search(sentence))
     toll.subset_only = all(c.subset for c in counts)

@@ -41,7 +41,8 @@ INJURED = re.compile(
 )
 PRODUCTION = re.compile(
     r"\b(?:produc(?:e|es|ed|ing|tion)|manufactur(?:e|es|ed|ing)|make|makes|making|made|build"
-    r"|builds|built|output|assembl(?:e|es|ed|ing)|roll(?:ed)?\s+out|turn(?:ed)?\s+out"
+    r"|builds|built|(?:is|are|was|were|be|been|keeps?|started|begun)\s+(?:now\s+|also\s+)?building"
+    r"|output|assembl(?:e|es|ed|ing)|roll(?:ed)?\s+out|turn(?:ed)?\s+out"
     r"|fabricat(?:e|ed|ing)|makers?|manufacturers?|producers?|factor(?:y|ies)"
     r"|defen[cs]e\s+industry)\b",
     re.I,

@@ -84,7 +84,8 @@ def _counted_weapon(s: Annotated, end: int) -> WeaponMention | None:
 def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
     out: list[ProductionFact] = []
     for i, s in enumerate(ctx.sentences):
-        if not (s.has("count") and s.has("produce")) or s.noise or s.history:
+        if not (s.has("count") and s.has("produce")) or not PRODUCTION.search(s.text) \
+                or s.noise or s.history:
             continue
         actor = _actor_of(s)
         target_year = _target_year(s, ctx)

@@ -95,6 +95,9 @@ def _bare_count_between(s: Annotated | None, start: int, end: int) -> bool:
     ("... and that two of them had been shot down") has its own verb."""
     if s is None:
         return False
+    if re.search(r"\b(?:neither|none|each|all|both|either|some|most|many)\s+of\b|\bthey\b",
+                 s.text[start:end], re.I):
+        return True  # "..., and neither of them was shot down"
     return any(start <= q.start < end and _weapon_after(s, q.end) is None for q in s.quantities)
 
 
