@@ -405,6 +405,8 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
     cues += [(m.start(), m.end(), "injured") for m in INJURED.finditer(sentence)]
     cues.sort()
     others = [o for o in counts if o is not c]
+    if _MEDICAL_AFTER.match(sentence[c.end:]):
+        return "injured"  # "five people received medical help for cuts and burns"
     restated = _RESTATED.match(sentence)
     if restated:
         return "killed" if re.search(r"dead|victims|killed", restated.group(0), re.I) \
@@ -466,6 +468,11 @@ _CORRECTION = re.compile(r"\b(?:correction|an\s+earlier\s+version\s+of\s+this\s+
 _MEDICAL = re.compile(r"\bmedical\s+(?:help|assistance|treatment|care|attention)\s+"
                       r"(?:for|with|after)\s+(?:[\w-]+\s+(?:and\s+)?){0,3}?(?:cuts|burns|wounds|injuries|shrapnel"
                       r"|fractures|bruises)\b", re.I)
+
+
+_MEDICAL_AFTER = re.compile(
+    r"^(?:\s+(?:of|from|in|at|on)\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}?)?\s+(?:\w+ly\s+)?"
+    r"(?:received|sought|needed|required|were\s+given)\s+" + _MEDICAL.pattern[2:], re.I)
 
 
 def sentence_toll(sentence: str) -> Toll | None:
