@@ -3,7 +3,8 @@
 `sitrep run` runs the Prefect flow once and prints what it did; `sitrep extract FILE` prints
 the facts of one article file as JSON without touching any warehouse (and without importing
 Prefect or Great Expectations, so it answers in about a second); `sitrep eval CORPUS` scores
-extraction against gold facts.
+extraction against gold facts. `sitrep serve` and `sitrep ui` (flows/serve.py) run it on a
+schedule and start the Prefect UI.
 
 Exit codes: 0 published (or extract/eval done), 1 publish blocked by the quality gate, run
 failed, or eval below its threshold, 2 usage error, 3 another run holds the warehouse lock.
@@ -21,6 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from flows import commands as ops_commands
+from flows import serve as serve_commands
+from flows.server import adopt_running_server
 from flows.settings import REPO_ROOT, load_settings
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -68,6 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("n", type=int, help="number of articles")
     synth.add_argument("out_dir", type=Path, help="output folder (created)")
     synth.add_argument("--seed", type=int, default=1, help="same seed, same corpus (default 1)")
+    ops_commands.add_parsers(sub)
+    serve_commands.add_parsers(sub)
     return parser
 
 
@@ -83,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _eval(args.corpus, args.min_f1, args.min_strict_f1, args.quiet)
     if args.command == "synth":
         return _synth(args.n, args.out_dir, args.seed)
+    if args.command in ops_commands.COMMANDS:
+        return ops_commands.main(args)
+    if args.command in serve_commands.COMMANDS:
+        return serve_commands.main(args)
     return _run(args.landing, args.warehouse, args.wait)
 
 
@@ -148,10 +158,14 @@ def _eval(corpus: Path, min_f1: float, min_strict_f1: float, quiet: bool) -> int
 
 def _run(landing: Path | None, warehouse: Path | None, wait: float) -> int:
     settings = load_settings().with_overrides(landing, warehouse)
-    if not settings.landing_dir.is_dir():
-        print(f"sitrep run: landing folder not found: {settings.landing_dir}", file=sys.stderr)
+    problem = ops_commands.preflight(settings)
+    if problem:
+        print(f"sitrep run: {problem}", file=sys.stderr)
         return EXIT_USAGE
     prefect_defaults()
+    if adopt_running_server():  # `sitrep serve` / `sitrep ui` is up: join its run history
+        print(f"sitrep: using the Prefect server at {os.environ['PREFECT_API_URL']}",
+              file=sys.stderr)
     _progress_logging()
     print(f"sitrep: starting a run on {settings.landing_dir} (Prefect's local API may take "
           "a few seconds to start)", file=sys.stderr)

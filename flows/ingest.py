@@ -9,8 +9,13 @@ Discovery (`discover`) walks the landing folder recursively and sorts by name. H
 `.crdownload`, `.partial`, a trailing `~`) are skipped silently: they are not input yet. A
 symlink is followed only when its target lies inside the landing folder; a link to a folder is
 not walked (its files are reached at their real place), a link leading outside is rejected
-unread. Sockets, pipes and devices are rejected unopened. A missing landing folder is a
-configuration error and raises.
+unread. Sockets, pipes and devices are rejected unopened. A landing folder that is missing, not
+a folder or cannot be listed is a configuration error and raises `LandingUnavailable`.
+
+A file still being written is not read half-way: `read_settled` returns None (the file is left
+for the next run, with no ledger row and no reject) when the file's bytes, size or mtime differ
+from what discovery saw, and `changing_files` re-checks recently modified files after a short
+pause so a writer that is still appending is caught before anything is read.
 
 Decoding: a UTF-8, UTF-16 or UTF-32 byte-order mark decides the encoding. Without one, bytes
 holding NUL or more than 1% control characters are `not_text`. Otherwise the text must be
@@ -24,8 +29,10 @@ JSON Lines files are UTF-8 by definition: without a byte-order mark, each line i
 its own and a line that is not UTF-8 is an `invalid_encoding` reject while the others load.
 
 Text is normalised by `normalise_text`, and `content_sha256` hashes that normalised text, so a
-story saved twice has one key for the loader to deduplicate on. Dates and other metadata
-follow `flows.ingest_formats`.
+story saved twice has one key for the loader to deduplicate on. A text with a line longer than
+`MAX_LINE_CHARS` is not prose (a dump, a minified page) and is rejected as `line_too_long`
+before the extractor spends seconds on it. Dates and other metadata follow
+`flows.ingest_formats`.
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ import json
 import os
 import re
 import stat
+import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -63,6 +71,13 @@ IN_PROGRESS_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 CHUNK = 1024 * 1024
 MAX_CONTROL_SHARE = 0.01
 MIN_ASCII_SHARE = 0.7
+MAX_LINE_CHARS = 100_000  # a longer line is not prose; ~15,000 words without a break
+SETTLE_PAUSE = 0.25  # seconds between two looks at a recently modified file
+SETTLE_WINDOW = 5.0  # files modified less than this long ago get the second look
+
+
+class LandingUnavailable(NotADirectoryError):
+    """The landing folder is missing, not a folder, or cannot be listed: nothing can be read."""
 
 
 @dataclass(frozen=True)
@@ -71,6 +86,7 @@ class LandingFile:
     name: str  # path relative to the landing folder, POSIX style
     size: int
     sha256: str  # of the file bytes
+    mtime_ns: int | None = None  # at discovery; a file that changes after it is not read
 
 
 @dataclass(frozen=True)
@@ -128,11 +144,23 @@ def content_hash(text: str) -> str:
 # --- discovery -------------------------------------------------------------------------------
 
 
-def discover(landing_dir: Path, max_file_bytes: int) -> tuple[list[LandingFile], list[Reject]]:
-    """Files to read and files refused, both sorted by name (see the module docstring)."""
+def check_landing(landing_dir: Path) -> Path:
+    """The landing folder's real path; raises `LandingUnavailable` when it cannot be listed."""
     root = Path(os.path.realpath(landing_dir))
     if not root.is_dir():
-        raise NotADirectoryError(f"landing folder {landing_dir} does not exist or is not a folder")
+        raise LandingUnavailable(f"landing folder {landing_dir} does not exist or is not a folder")
+    try:
+        with os.scandir(root) as it:
+            next(it, None)
+    except OSError as exc:
+        raise LandingUnavailable(f"landing folder {landing_dir} cannot be read "
+                                 f"({exc.strerror or exc})") from None
+    return root
+
+
+def discover(landing_dir: Path, max_file_bytes: int) -> tuple[list[LandingFile], list[Reject]]:
+    """Files to read and files refused, both sorted by name (see the module docstring)."""
+    root = check_landing(landing_dir)
     files: list[LandingFile] = []
     rejects: list[Reject] = []
     for entry_path, name in _walk(root, rejects):
@@ -206,7 +234,32 @@ def _classify(root: Path, path: Path, name: str, max_file_bytes: int
         digest = _sha256_of(path)
     except OSError as exc:
         return _fs_reject(name, "unreadable", f"the file could not be read ({exc.strerror})")
-    return LandingFile(path=path, name=name, size=st.st_size, sha256=digest)
+    return LandingFile(path=path, name=name, size=st.st_size, sha256=digest,
+                       mtime_ns=st.st_mtime_ns)
+
+
+def changing_files(files: list[LandingFile], pause: float = SETTLE_PAUSE,
+                   window: float = SETTLE_WINDOW) -> set[str]:
+    """Names of recently modified files whose size or mtime moves during a short pause.
+
+    Only files modified in the last `window` seconds are looked at again, so an old landing
+    folder costs no pause at all.
+    """
+    now_ns = time.time_ns()
+    fresh = [f for f in files
+             if f.mtime_ns is not None and now_ns - f.mtime_ns < window * 1e9]
+    if not fresh:
+        return set()
+    time.sleep(pause)
+    moving: set[str] = set()
+    for f in fresh:
+        try:
+            st = os.stat(f.path)
+        except OSError:
+            continue  # gone: reading it will say so
+        if (st.st_size, st.st_mtime_ns) != (f.size, f.mtime_ns):
+            moving.add(f.name)
+    return moving
 
 
 def _sized_reject(path: Path, name: str, size: int, reason: str, detail: str) -> Reject:
@@ -259,13 +312,30 @@ def read_landing_file(f: LandingFile, max_file_bytes: int
     """Articles in one landing file, and rejects for the file or for single JSON Lines lines.
 
     `file_sha256` of what is returned is the hash of the bytes actually read, which differs
-    from `f.sha256` only when the file changed since discovery.
+    from `f.sha256` only when the file changed since discovery (see `read_settled`).
     """
+    return _read_file(f, max_file_bytes, settled=False) or ([], [])
+
+
+def read_settled(f: LandingFile, max_file_bytes: int
+                 ) -> tuple[list[RawArticle], list[Reject]] | None:
+    """Like `read_landing_file`, but None when the file changed since discovery.
+
+    A file still being written must not be loaded half-way nor recorded as seen: returning
+    None leaves it for the next run, which reads it whole.
+    """
+    return _read_file(f, max_file_bytes, settled=True)
+
+
+def _read_file(f: LandingFile, max_file_bytes: int, settled: bool
+               ) -> tuple[list[RawArticle], list[Reject]] | None:
     size: int | None = f.size
     digest: str | None = f.sha256
     try:
         data = _read_bytes(f, max_file_bytes)
         size, digest = len(data), hashlib.sha256(data).hexdigest()
+        if settled and (digest != f.sha256 or _moved(f)):
+            return None
         if not data:
             raise _Refused("empty_file", "the file is empty (0 bytes)")
         suffix = Path(f.name).suffix.lower()
@@ -281,6 +351,17 @@ def read_landing_file(f: LandingFile, max_file_bytes: int
     except _Refused as refused:
         return [], [Reject(f.name, digest, size, None, refused.reason, refused.detail)]
     return [article], []
+
+
+def _moved(f: LandingFile) -> bool:
+    """True when the file's size or mtime is no longer what discovery saw."""
+    if f.mtime_ns is None:
+        return False
+    try:
+        st = os.stat(f.path)
+    except OSError:
+        return True
+    return (st.st_size, st.st_mtime_ns) != (f.size, f.mtime_ns)
 
 
 def _read_bytes(f: LandingFile, max_file_bytes: int) -> bytes:
@@ -462,6 +543,10 @@ def _checked(fields: dict[str, Any]) -> Metadata:
 
 
 def _article(article_id: str, name: str, digest: str, text: str, meta: Metadata) -> RawArticle:
+    longest = max(map(len, text.split("\n")))
+    if longest > MAX_LINE_CHARS:
+        raise _Refused("line_too_long", f"a line of {longest:,} characters is above the limit "
+                                        f"of {MAX_LINE_CHARS:,}: this is not article text")
     published_at = meta.published_at or text_published_at(text)
     return RawArticle(
         article_id=article_id,
@@ -545,10 +630,14 @@ def _short(exc: Exception) -> str:
 
 __all__ = [
     "LandingFile",
+    "LandingUnavailable",
     "RawArticle",
     "Reject",
+    "changing_files",
+    "check_landing",
     "content_hash",
     "discover",
     "normalise_text",
     "read_landing_file",
+    "read_settled",
 ]

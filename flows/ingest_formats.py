@@ -22,6 +22,10 @@ Publication dates (`published_at`) follow one rule set everywhere:
   impossible or future candidates are skipped rather than rejected: they are a reading of the
   text, not a declaration.
 
+Titles, URLs and sources have length limits (`MAX_META_CHARS`): a 100 KB "title" is a broken
+export, not a headline, and declaring one makes the article a reject; a page's own overlong
+`<title>` is ignored instead.
+
 Languages are ISO 639-1 codes taken from tags such as `en`, `EN`, `en-GB`; anything else in
 declared metadata is a reject. A page's `<html lang>` attribute is template markup, so an odd
 value there is ignored rather than rejected.
@@ -41,6 +45,7 @@ from lxml import etree
 
 FUTURE_TOLERANCE = timedelta(days=1)
 META_KEYS = ("title", "url", "source", "published_at", "language")
+MAX_META_CHARS = {"title": 1_000, "url": 4_096, "source": 300}
 DATELINE_LINES = 5
 DATELINE_MAX_START = 80
 
@@ -120,6 +125,10 @@ def check_metadata(fields: dict[str, Any], now: datetime | None = None) -> Metad
             continue
         text = clean_value(value)
         if text is None:
+            continue
+        limit = MAX_META_CHARS.get(key)
+        if limit is not None and len(text) > limit:
+            problems.append(f"{key} has {len(text):,} characters, above the limit of {limit:,}")
             continue
         try:
             if key == "published_at":
@@ -396,13 +405,21 @@ def read_html(markup: str, now: datetime | None = None) -> HtmlPage:
         page_date = _page_date(doc.date, now)
     return HtmlPage(
         text=drop_boilerplate(doc.text or ""),
-        title=clean_value(doc.title or ""),
-        url=clean_value(doc.url or ""),
-        source=clean_value(doc.sitename or "") or clean_value(doc.hostname or ""),
+        title=_within_limit("title", doc.title),
+        url=_within_limit("url", doc.url),
+        source=_within_limit("source", doc.sitename) or _within_limit("source", doc.hostname),
         declared=declared,
         page_published_at=page_date,
         page_language=page_language,
     )
+
+
+def _within_limit(key: str, value: str | None) -> str | None:
+    """A page's own metadata value, or None when it is empty or too long to be one."""
+    cleaned = clean_value(value or "")
+    if cleaned is None or len(cleaned) > MAX_META_CHARS[key]:
+        return None
+    return cleaned
 
 
 def _page_metadata(tree: Any, now: datetime | None

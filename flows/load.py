@@ -2,12 +2,16 @@
 
 Bulk loads go through Arrow tables registered on the connection and one
 `insert ... select` per table (SQL in `sql/load/`); values are never formatted into SQL.
-Landing files are processed once (a ledger keyed by file hash) and articles are deduplicated
-by content hash, so a rerun over the same folder loads nothing new.
+Landing files are processed once (a ledger of file hash and name) and articles are
+deduplicated by content hash, so a rerun over the same folder loads nothing new. A known file
+under a new name is read once more, so that name is accounted for too (its articles become
+`duplicate` rejects). A file still being written is left for the next run: it gets neither a
+ledger row nor a reject until its bytes hold still.
 """
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,12 +22,15 @@ from typing import TYPE_CHECKING, Protocol
 import duckdb
 import pyarrow as pa
 
+from flows.faults import checkpoint
 from flows.warehouse import SQL_DIR, content_key, run_sql_file, work_connection
 
 if TYPE_CHECKING:
     from flows.ingest import LandingFile, Reject
 
 LOAD_SQL = SQL_DIR / "load"
+
+log = logging.getLogger("sitrep.load")
 
 
 class LandingFileLike(Protocol):
@@ -91,6 +98,7 @@ class IngestStats:
     articles_new: int = 0
     duplicates: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
+    deferred: int = 0  # files still being written, left for the next run
 
 
 _ARTICLES = pa.schema([
@@ -111,10 +119,15 @@ _FILES = pa.schema([
 
 
 def known_file_hashes(work_db: Path | str) -> set[str]:
-    """File hashes already in the ledger (their files are not read again)."""
+    """File hashes already in the ledger."""
+    return {sha for sha, _ in known_files(work_db)}
+
+
+def known_files(work_db: Path | str) -> set[tuple[str, str]]:
+    """(file hash, file name) pairs already in the ledger: those files are not read again."""
     with work_connection(work_db) as con:
-        rows = con.execute("select file_sha256 from raw.landing_file").fetchall()
-    return {r[0] for r in rows}
+        rows = con.execute("select file_sha256, file_name from raw.landing_file").fetchall()
+    return {(str(sha), str(name)) for sha, name in rows}
 
 
 def articles_table(articles: Sequence[RawArticleLike]) -> pa.Table:
@@ -201,29 +214,46 @@ class SimpleReject:
 
 def discover_new(landing_dir: Path | str, work_db: Path | str, max_file_bytes: int,
                  ) -> tuple[list[LandingFile], list[Reject], int]:
-    """Landing files not yet in the ledger, discovery rejects, and how many files were seen."""
-    from flows.ingest import discover
+    """Landing files not yet in the ledger, discovery rejects, and how many files were seen.
 
+    Recently modified files whose size or mtime still moves are left out (next run).
+    """
+    from flows.ingest import changing_files, discover
+
+    checkpoint("ingest")
     files, rejects = discover(Path(landing_dir), max_file_bytes)
-    known = known_file_hashes(work_db)
-    new_files = [f for f in files if f.sha256 not in known]
-    new_rejects = [r for r in rejects if r.file_sha256 not in known]
-    return new_files, new_rejects, len(files)
+    known = known_files(work_db)
+    new_files = [f for f in files if (f.sha256, f.name) not in known]
+    moving = changing_files(new_files)
+    if moving:
+        log.info("still being written, left for the next run: %s", ", ".join(sorted(moving)))
+    new_files = [f for f in new_files if f.name not in moving]
+    return new_files, rejects, len(files)
 
 
 def ingest_files(work_db: Path | str, files: Sequence[LandingFile],
                  discovery_rejects: Sequence[RejectLike], max_file_bytes: int,
                  run_id: str) -> IngestStats:
-    """Read new landing files and load their articles and rejects into raw."""
-    from flows.ingest import read_landing_file
+    """Read new landing files and load their articles and rejects into raw.
+
+    A file that changed since discovery is not recorded at all: the next run reads it whole.
+    """
+    from flows.ingest import read_settled
 
     articles: list[RawArticleLike] = []
     rejects: list[RejectLike] = list(discovery_rejects)
+    settled: list[LandingFile] = []
     for f in files:
-        arts, rejs = read_landing_file(f, max_file_bytes)
-        articles.extend(arts)
-        rejects.extend(rejs)
-    return load_raw(work_db, files, articles, rejects, run_id)
+        outcome = read_settled(f, max_file_bytes)
+        if outcome is None:
+            log.info("%s changed while it was read; left for the next run", f.name)
+            continue
+        settled.append(f)
+        articles.extend(outcome[0])
+        rejects.extend(outcome[1])
+    stats = load_raw(work_db, settled, articles, rejects, run_id)
+    stats.deferred = len(files) - len(settled)
+    return stats
 
 
 def articles_to_extract(work_db: Path | str, extractor_version: str) -> list[int]:
@@ -236,6 +266,7 @@ def articles_to_extract(work_db: Path | str, extractor_version: str) -> list[int
 
 def load_staging(work_db: Path | str, batches: dict[str, pa.Table]) -> dict[str, int]:
     """Replace the staged facts of the batch's articles with its rows; return rows by table."""
+    checkpoint("load")
     with work_connection(work_db) as con:
         for name, table in batches.items():
             con.register(f"batch_{name}", table)

@@ -24,7 +24,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
-from flows import load, publish, staging, validate
+from flows import load, publish, run_report, staging, validate
 from flows.settings import Settings, load_settings
 
 log = logging.getLogger("sitrep.pipeline")
@@ -151,7 +151,7 @@ def step_load_staging(work_db: str, batches: Sequence[staging.BatchResult],
 def step_summarise(summary: RunSummary, report: validate.ValidationReport | None,
                    artifacts: bool) -> str:
     """Render the run report; inside a flow, also publish it as Prefect artifacts."""
-    text = summary.markdown()
+    text = summary.markdown() + run_report.docs_markdown(summary.warehouse_path, summary.run_id)
     if artifacts:
         create_markdown_artifact(key="sitrep-run-summary", markdown=text,
                                  description=f"Sitrep run {summary.run_id}")
@@ -229,6 +229,7 @@ def validate_task(work_db: str, next_db: str, run_id: str) -> validate.Validatio
                 report.passed, report.failed, report.quarantined_rows)
     for reason in report.blocking:
         logger.error("blocking: %s", reason)
+    run_report.data_docs_task(work_db, next_db, run_id)
     return report
 
 
@@ -284,6 +285,8 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
     report: validate.ValidationReport | None = None
     scratch = settings.state_dir / ".sitrep-batches" / run_id
     with publish.run_lock(settings.lock_path, wait_seconds):
+        for note in publish.recover(work_db, next_db, live_db, scratch.parent):
+            log.warning("after an interrupted run: %s", note)
         publish.start_run(work_db, run_id, summary.landing_dir, live_db, EXTRACTOR_VERSION)
         try:
             files, rejects, seen = steps.discover(str(settings.landing_dir), work_db,
@@ -324,7 +327,7 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                 summary.facts_published = {}
                 log.warning(summary.message)
             else:
-                publish.set_run_status(work_db, run_id, "published", None)
+                publish.set_run_status(work_db, run_id, "publishing", None)
                 summary.facts_published = steps.publish(work_db, next_db, live_db, run_id)
                 summary.status = "published"
                 log.info("published %s", live_db)
@@ -362,7 +365,7 @@ def run_pipeline(settings: Settings | None = None, run_id: str | None = None,
                         PLAIN_STEPS)
 
 
-@flow(name="sitrep-pipeline", log_prints=False)
+@flow(name="sitrep-pipeline", flow_run_name=run_report.started_name, log_prints=False)
 def sitrep_pipeline(landing: str | None = None, warehouse: str | None = None,
                     run_id: str | None = None,
                     wait_seconds: float = 0.0) -> dict[str, Any] | State[Any]:
@@ -373,7 +376,14 @@ def sitrep_pipeline(landing: str | None = None, warehouse: str | None = None,
     """
     settings = load_settings().with_overrides(
         Path(landing) if landing else None, Path(warehouse) if warehouse else None)
-    summary = _orchestrate(settings, run_id or new_run_id(), wait_seconds, PREFECT_STEPS)
+    run_id = run_id or new_run_id()
+    start = run_report.begin(settings, run_id, wait_seconds)
+    try:
+        summary = _orchestrate(settings, run_id, wait_seconds, PREFECT_STEPS)
+    except Exception as exc:  # one plain sentence in the log, beside Prefect's traceback
+        run_report.report_failure(exc, start)
+        raise
+    run_report.finish(summary)
     get_run_logger().info("%s", summary.text())
     if summary.status == "blocked":
         return Failed(message=summary.message, data=publish.PublishBlocked(summary.message))

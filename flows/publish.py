@@ -9,6 +9,12 @@ snapshot; a blocked publish deletes the candidate and leaves the live file untou
 One run at a time: `run_lock` holds an exclusive `flock` on the lock file for the whole run.
 A second run fails at once with a clear message (or waits, when asked to). The kernel
 releases the lock when a process dies, so a lock file left by a killed run blocks nothing.
+
+A run killed half-way (SIGKILL, power cut, full disk) leaves at most a candidate file, batch
+scratch folders and a run-log row that never got its outcome. `recover` runs under the lock
+before anything else: it deletes the leftovers and closes such rows as `interrupted` (or as
+`published` when the swap had happened before the kill). The published file itself is only
+ever replaced whole, so it is always the previous or the new warehouse.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -25,6 +32,7 @@ from typing import Any
 
 import duckdb
 
+from flows.faults import checkpoint
 from flows.warehouse import (
     SQL_DIR,
     fsync_path,
@@ -80,9 +88,54 @@ def remove_candidate(next_db: Path | str) -> None:
         leftover.unlink(missing_ok=True)
 
 
+def recover(work_db: Path | str, next_db: Path | str, live_db: Path | str,
+            scratch_root: Path | str) -> list[str]:
+    """Clear what a killed run left behind; call under the run lock. Returns what was done."""
+    done: list[str] = []
+    for leftover in (Path(next_db), Path(str(next_db) + ".wal")):
+        if leftover.exists():
+            done.append(f"removed {leftover.name}")
+    remove_candidate(next_db)
+    scratch = Path(scratch_root)
+    if scratch.is_dir():
+        for folder in sorted(scratch.iterdir()):
+            shutil.rmtree(folder, ignore_errors=True)
+            done.append(f"removed {scratch.name}/{folder.name}")
+    if Path(work_db).exists():
+        with work_connection(work_db) as con:
+            stale = con.execute("select run_id, status from audit.run_log "
+                                "where status in ('running', 'publishing')").fetchall()
+            swapped = (_published_run_ids(Path(live_db))
+                       if any(status == "publishing" for _, status in stale) else set())
+            for run_id, status in stale:
+                if status == "publishing" and run_id in swapped:
+                    outcome, message = "published", "the process ended after the swap"
+                else:
+                    outcome, message = "interrupted", f"the process ended while {status}"
+                run_sql_file(con, SQL_DIR / "load" / "310_run_status.sql", {
+                    "run_id": run_id, "status": outcome, "message": message,
+                    "now": datetime.now(), "summary_json": None})
+                done.append(f"run {run_id}: {outcome} ({message})")
+    return done
+
+
+def _published_run_ids(live_db: Path) -> set[str]:
+    """Runs the published file lists as published (empty when there is no readable file)."""
+    if not live_db.exists():
+        return set()
+    try:
+        with duckdb.connect(str(live_db), read_only=True) as con:
+            rows = con.execute(
+                "select run_id from publish_log where status = 'published'").fetchall()
+    except duckdb.Error:
+        return set()
+    return {str(r[0]) for r in rows}
+
+
 def build_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
                     sql_dir: Path = SQL_DIR) -> dict[str, int]:
     """Build every published table and view into a fresh candidate file; rows per fact table."""
+    checkpoint("build")
     remove_candidate(next_db)
     Path(next_db).parent.mkdir(parents=True, exist_ok=True)
     with publish_connection(work_db, next_db) as con:
@@ -93,6 +146,7 @@ def build_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
 def publish_candidate(work_db: Path | str, next_db: Path | str, live_db: Path | str,
                       run_id: str, sql_dir: Path = SQL_DIR) -> dict[str, int]:
     """Drop quarantined rows, add the transparency tables, and swap the candidate in."""
+    checkpoint("publish")
     next_path, live_path = Path(next_db), Path(live_db)
     if not next_path.is_file():  # e.g. a retry after the swap: never publish an empty file
         raise FileNotFoundError(f"no candidate to publish at {next_path}")
@@ -107,6 +161,7 @@ def publish_candidate(work_db: Path | str, next_db: Path | str, live_db: Path | 
         raise RuntimeError(f"candidate {next_path} still has a write-ahead log after checkpoint")
     wal.unlink(missing_ok=True)
     fsync_path(next_path)
+    checkpoint("swap")
     os.replace(next_path, live_path)
     fsync_path(live_path.parent)
     return counts

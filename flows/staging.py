@@ -28,6 +28,7 @@ from flows.extract.model import (
     StrikeFact,
     Weapon,
 )
+from flows.faults import checkpoint
 from flows.warehouse import SQL_DIR, stable_key, work_connection
 
 log = logging.getLogger("sitrep.staging")
@@ -246,6 +247,7 @@ def extract_batch(work_db: Path | str, article_keys: Sequence[int], batch_dir: P
     """
     from flows.extract.article import EXTRACTOR_VERSION, extract_article
 
+    checkpoint("extract")
     keys = pa.table({"article_key": pa.array(list(article_keys), pa.int64())})
     with work_connection(work_db, read_only=True) as con:
         con.register("batch_keys", keys)

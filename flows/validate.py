@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from flows.faults import checkpoint
 from flows.settings import REPO_ROOT
 from flows.warehouse import SQL_DIR, publish_connection, read_sql, run_sql_file
 
@@ -112,6 +113,7 @@ def validate_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
                        expectations_dir: Path = EXPECTATIONS_DIR,
                        sql_dir: Path = SQL_DIR) -> ValidationReport:
     """Run every suite on the candidate tables; record results and quarantine in audit."""
+    checkpoint("validate")
     report = ValidationReport(run_id)
     quarantine: list[QuarantinedRow] = []
     suites = load_suites(expectations_dir)

@@ -107,7 +107,7 @@ def work_connection(work_db: Path | str, read_only: bool = False,
     con = duckdb.connect()
     try:
         mode = " (read_only)" if read_only else ""
-        con.execute(f"attach '{_quote(work_db)}' as {WORK}{mode}")
+        con.execute(f"attach $path as {WORK}{mode}", {"path": str(work_db)})
         con.execute(f"use {WORK}")
         if not read_only:
             ensure_work_schema(con)
@@ -127,9 +127,9 @@ def publish_connection(work_db: Path | str, next_db: Path | str,
     con = duckdb.connect()
     try:
         mode = " (read_only)" if work_read_only else ""
-        con.execute(f"attach '{_quote(work_db)}' as {WORK}{mode}")
-        con.execute(f"attach '{_quote(next_db)}' as {PUB} "
-                    f"(storage_version '{PUBLISHED_STORAGE_VERSION}')")
+        con.execute(f"attach $path as {WORK}{mode}", {"path": str(work_db)})
+        con.execute(f"attach $path as {PUB} (storage_version '{PUBLISHED_STORAGE_VERSION}')",
+                    {"path": str(next_db)})
         con.execute(f"use {PUB}")
         yield con
     finally:
@@ -150,8 +150,3 @@ def fsync_path(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def _quote(path: Path | str) -> str:
-    """Paths come from settings, not from articles; quotes are still escaped for ATTACH."""
-    return str(path).replace("'", "''")

@@ -1,4 +1,6 @@
--- Record the landing files read by this run (registered frame `incoming_files`).
+-- Record the landing files read by this run (registered frame `incoming_files`). The ledger
+-- holds one row per (file hash, file name): a file whose bytes and name were seen once is not
+-- read again, and a known file under a new name is recorded under that name too.
 insert into work.raw.landing_file by name
 with
 incoming as (
@@ -6,9 +8,14 @@ incoming as (
 ),
 new_files as (
     select *
-    from incoming
-    where file_sha256 not in (select file_sha256 from work.raw.landing_file)
-    qualify row_number() over (partition by file_sha256 order by file_name) = 1
+    from incoming as i
+    where not exists (
+        select 1
+        from work.raw.landing_file as l
+        where l.file_sha256 = i.file_sha256
+          and l.file_name = i.file_name
+    )
+    qualify row_number() over (partition by file_sha256, file_name order by file_path) = 1
 )
 select
     file_sha256,

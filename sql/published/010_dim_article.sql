@@ -26,6 +26,7 @@ final as (
         articles.word_count,
         articles.ingested_at,
         articles.source_file,
+        articles.file_sha256,
         extractions.extractor_version,
         articles.text,
     from articles
