@@ -58,8 +58,7 @@ PRODUCERS = ["Russia", "Ukraine", "The defence ministry", "Kyiv", "Moscow"]
 PRODUCE = ["plans to produce", "will make", "produced", "aims to build", "can now make"]
 QUALIFIERS = ["", "", "", "more than ", "almost ", "up to ", "at least ", "about ",
               "nearly ", "over ", "as many as ", "some "]
-# Casualty counts stay below a hundred and without scale words: the casualty reader drops
-# scales ("three hundred people" reads as 3); see the strict xfail tests below.
+# Small casualty counts; counts with scale words have their own tests below.
 SMALL_WORDS = ["two", "three", "five", "eleven", "twenty-eight", "forty", "a dozen", "a",
                "one", "several", "dozens of"]
 NOISE = ["Photo caption: a man walks past a damaged building.", "Loading...",
@@ -215,27 +214,19 @@ def test_the_generator_reaches_the_fact_readers() -> None:
     assert {"strike", "casualty", "production"} <= seen
 
 
-# Known extractor bugs found by these properties, pinned until the casualty reader is fixed
-# (strict: a fix makes these pass and the marker must then go).
-SCALE_BUG = pytest.mark.xfail(strict=True, reason="casualty counts drop scale words: "
-                              "_NUMWORD in flows/extract/casualties.py has no hundred/"
-                              "thousand/million and no decimals")
-
-
-@SCALE_BUG
+# Casualty counts with scale words, found by these properties.
 @pytest.mark.parametrize(("sentence", "killed"), [
     ("A Russian missile strike killed three hundred people in Kharkiv on Saturday, "
      "officials said.", 300),
     ("Russian shelling killed one hundred and fifty people in Kherson on Saturday, "
      "officials said.", 150),
 ])
-def test_known_bug_casualty_word_numbers_with_hundred(sentence: str, killed: int) -> None:
+def test_casualty_word_numbers_with_hundred(sentence: str, killed: int) -> None:
     facts = extract_article(sentence, PUBLISHED, None, "en").facts
     assert [getattr(f, "killed", None) for f in facts] == [killed]
 
 
-@SCALE_BUG
-def test_known_bug_casualty_digits_with_scale() -> None:
+def test_casualty_digits_with_scale() -> None:
     text = "Russian shelling wounded 1.5 million people in Kherson on Saturday."
     facts = extract_article(text, PUBLISHED, None, "en").facts
     # Read right, the figure would be quarantined as implausible instead of published as 1.

@@ -18,7 +18,7 @@ from flows.extract.context import Annotated, ArticleContext, merge_evidence, mos
 from flows.extract.cues import INJURED, KILLED
 from flows.extract.dates import sentence_date
 from flows.extract.model import Actor, CasualtyFact, Cause, EventDate, Evidence, Place, Qualifier
-from flows.extract.numbers import parse_words
+from flows.extract.numbers import WORD_NUMBER, parse_digits, parse_words
 
 _ADULT = (r"people|persons?|civilians?|residents?|inhabitants?|men|man|women|woman|pensioners?"
           r"|elderly(?:\s+(?:men|women|people|man|woman))?|workers?|employees?|cyclists?|pedestrians?|motorcyclists?|rescuers?"
@@ -53,10 +53,9 @@ _ATTACK_WORDS = re.compile(r"\b(?:missiles?|drones?|strikes?|struck|shelling|she
                            r"|bombs?|bombing|artillery|rockets?|explosions?|blast)\b", re.I)
 
 
-_NUMWORD = (r"\d{1,3}(?:,\d{3})*|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
-            r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
-            r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three"
-            r"|four|five|six|seven|eight|nine))?|a\s+dozen|two\s+dozen|dozens|several|a\s+few"
+_NUMWORD = (r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:thousand|million|billion))?"
+            rf"|{WORD_NUMBER}"
+            r"|a\s+dozen|two\s+dozen|dozens|several|a\s+few"
             r"|scores|hundreds|many|numerous|a\s+number\s+of|more|some")
 _QUAL = (r"(?P<qual>at\s+least|more\s+than|over|almost|nearly|about|around|some|up\s+to"
          r"|as\s+many\s+as|approximately|roughly|an\s+estimated)\s+")
@@ -174,8 +173,8 @@ def _value(num: str) -> int | None:
         return _WORD_NUMS[n]
     if n in _VAGUE:
         return None
-    if n.replace(",", "").isdigit():
-        return int(n.replace(",", ""))
+    if n[:1].isdigit():
+        return parse_digits(n)
     return parse_words(n)
 
 

@@ -35,7 +35,7 @@ _UNITS = (
 _TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 _WORD = "|".join(_UNITS[1:] + _TENS)
-_WORD_NUMBER = (
+WORD_NUMBER = (
     rf"(?:(?:{_WORD})(?:[- ](?:{_WORD}))?"
     rf"(?:\s+(?:hundred|thousand|million|billion)"
     rf"(?:\s+(?:and\s+)?(?:{_WORD})(?:[- ](?:{_WORD}))?)?)*)"
@@ -56,7 +56,7 @@ _QUAL_RE = "|".join(f"(?:{p})" for p, _ in _QUALIFIERS)
 _NUMBER = re.compile(
     rf"(?<![\w.,/:-])(?:(?P<qual>{_QUAL_RE})\s+)?"
     rf"(?P<num>(?P<digits>{_DIGITS}){_SCALE_SUFFIX}"
-    rf"|(?P<dozen>a dozen|two dozen|three dozen|half a dozen)|(?P<words>{_WORD_NUMBER})"
+    rf"|(?P<dozen>a dozen|two dozen|three dozen|half a dozen)|(?P<words>{WORD_NUMBER})"
     rf"|(?P<vague>dozens|scores|hundreds|thousands|several|a few|a number of|numerous))"
     rf"(?![\w-]*\d)(?!\s*(?:%|per ?cent|percent))",
     re.IGNORECASE,
