@@ -198,12 +198,23 @@ def plan_task(work_db: str, extractor_version: str, batch_size: int) -> list[lis
     return batches
 
 
-@task(name="extract-batch", cache_policy=NO_CACHE)
-def extract_task(work_db: str, keys: list[int], batch_dir: str,
-                 run_id: str) -> staging.BatchResult:
-    result = staging.extract_batch(work_db, keys, batch_dir, run_id)
-    get_run_logger().info("extracted %d articles: %s", result.articles, result.facts)
-    return result
+def step_extract(work_db: str, batches: list[list[int]], scratch: str, run_id: str,
+                 workers: int) -> list[staging.BatchResult]:
+    """Extract all batches, side by side on `workers` processes."""
+    def progress(done: int, total: int, result: staging.BatchResult) -> None:
+        log.info("extracted batch %d/%d (%d articles)", done, total, result.articles)
+
+    return staging.extract_batches(work_db, batches, scratch, run_id, workers, progress)
+
+
+@task(name="extract", cache_policy=NO_CACHE)
+def extract_task(work_db: str, batches: list[list[int]], scratch: str, run_id: str,
+                 workers: int) -> list[staging.BatchResult]:
+    results = step_extract(work_db, batches, scratch, run_id, workers)
+    get_run_logger().info("extracted %d articles in %d batches on %d processes",
+                          sum(r.articles for r in results), len(results),
+                          min(workers, max(len(results), 1)))
+    return results
 
 
 @task(name="load-staging", retries=RETRIES, retry_delay_seconds=BACKOFF,
@@ -266,7 +277,7 @@ class _Steps:
     artifacts: bool
 
 
-PLAIN_STEPS = _Steps(load.discover_new, load.ingest_files, step_plan, staging.extract_batch,
+PLAIN_STEPS = _Steps(load.discover_new, load.ingest_files, step_plan, step_extract,
                      step_load_staging, publish.build_candidate, validate.validate_candidate,
                      publish.publish_candidate, step_summarise, artifacts=False)
 PREFECT_STEPS = _Steps(discover_task, ingest_task, plan_task, extract_task, load_staging_task,
@@ -300,11 +311,9 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                      stats.articles_new, stats.rejected or "none")
 
             batches = steps.plan(work_db, EXTRACTOR_VERSION, settings.batch_size)
-            results = []
-            for i, keys in enumerate(batches, 1):
-                log.info("extracting batch %d/%d (%d articles)", i, len(batches), len(keys))
-                results.append(steps.extract(work_db, keys, str(scratch / f"batch-{i:05d}"),
-                                             run_id))
+            log.info("extracting %d articles in %d batches", sum(map(len, batches)),
+                     len(batches))
+            results = steps.extract(work_db, batches, str(scratch), run_id, settings.workers)
             staged = steps.load_staging(work_db, results, run_id)
             summary.articles_extracted = sum(r.articles for r in results)
             summary.facts_extracted = {k: v for k, v in staged.items()

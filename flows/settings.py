@@ -28,6 +28,7 @@ class Settings:
     warehouse_path: Path  # the published file readers open
     max_file_bytes: int  # landing files above this are rejected, not read
     batch_size: int  # articles extracted per task batch
+    workers: int  # processes that extract batches side by side
 
     @property
     def state_dir(self) -> Path:
@@ -63,4 +64,5 @@ def load_settings() -> Settings:
         warehouse_path=_path("SITREP_WAREHOUSE", REPO_ROOT / "warehouse" / "warehouse.duckdb"),
         max_file_bytes=_int("SITREP_MAX_FILE_BYTES", 5 * 1024 * 1024),
         batch_size=_int("SITREP_BATCH_SIZE", 500),
+        workers=_int("SITREP_WORKERS", os.cpu_count() or 1),
     )

@@ -7,7 +7,10 @@ keys: the same article read by the same extractor yields the same keys on every 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -271,6 +274,36 @@ def extract_batch(work_db: Path | str, article_keys: Sequence[int], batch_dir: P
         pq.write_table(table, out / f"{name}.parquet")
     return BatchResult(str(out), len(done),
                        {k: tables[k].num_rows for k in FACT_KINDS}, failures)
+
+
+def extract_batches(work_db: Path | str, batches: Sequence[Sequence[int]],
+                    scratch_dir: Path | str, run_id: str, workers: int = 1,
+                    progress: Callable[[int, int, BatchResult], None] | None = None,
+                    ) -> list[BatchResult]:
+    """Extract every batch, on `workers` processes when there is more than one batch.
+
+    Each batch reads the work database read-only and writes its own Parquet files, so
+    batches never wait for one another. Fault injection (SITREP_FAULT) runs in one process
+    so that a planned kill lands in the run itself.
+    """
+    dirs = [str(Path(scratch_dir) / f"batch-{i:05d}") for i in range(1, len(batches) + 1)]
+    results: list[BatchResult | None] = [None] * len(batches)
+    if workers <= 1 or len(batches) <= 1 or os.environ.get("SITREP_FAULT"):
+        for i, keys in enumerate(batches):
+            results[i] = extract_batch(work_db, list(keys), dirs[i], run_id)
+            if progress:
+                progress(i + 1, len(batches), results[i])  # type: ignore[arg-type]
+        return [r for r in results if r is not None]
+    context = multiprocessing.get_context("spawn")  # no fork under Prefect's threads
+    with ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context) as pool:
+        futures = {pool.submit(extract_batch, str(work_db), list(keys), dirs[i], run_id): i
+                   for i, keys in enumerate(batches)}
+        for done, future in enumerate(as_completed(futures), 1):
+            i = futures[future]
+            results[i] = future.result()
+            if progress:
+                progress(done, len(batches), results[i])  # type: ignore[arg-type]
+    return [r for r in results if r is not None]
 
 
 def read_batch(batch_dir: Path | str) -> dict[str, pa.Table]:
