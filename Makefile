@@ -101,3 +101,10 @@ test: $(STAMP) lint chromium
 
 clean:
 	rm -rf warehouse/*.duckdb warehouse/.*.duckdb* warehouse/*.duckdb.wal warehouse/data_docs .prefect
+
+# bench: speed and memory at scale (long: about 15 minutes); BENCH_SIZES to choose.
+BENCH_SIZES ?= 1000,10000,100000
+
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m flows.bench --sizes $(BENCH_SIZES)

@@ -1,0 +1,228 @@
+"""`make bench`: end-to-end speed and memory at scale, written to docs/benchmarks.md.
+
+For each size N a synthetic corpus (`sitrep synth`) is generated once, then, each in a fresh
+process so peak memory is its own:
+- the floor: read every landing file and run one regex over it;
+- a full plain run landing -> published, timed per stage;
+- the same run as the Prefect flow against a Prefect server already up (the scheduled
+  setting), whose difference is Prefect's overhead;
+- for the largest N, an incremental run: 1,000 new articles into the full warehouse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from flows.settings import REPO_ROOT, Settings, load_settings
+
+DOC = REPO_ROOT / "docs" / "benchmarks.md"
+_FLOOR_RE = re.compile(r"\b(?:killed|drones?|missiles?)\b", re.I)
+
+
+def _settings(root: Path, landing: Path) -> Settings:
+    return replace(load_settings().with_overrides(landing, root / "wh" / "warehouse.duckdb"),
+                   max_file_bytes=50 * 1024 * 1024)
+
+
+def _peak_mb() -> tuple[float, float]:
+    """Peak RSS of this process and of its finished children (the extraction workers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return round(me, 1), round(kids, 1)
+
+
+def floor(landing: Path) -> dict[str, Any]:
+    """A bare read of every file plus one regex pass: the least any pipeline must do."""
+    start = time.perf_counter()
+    files = hits = 0
+    for path in sorted(landing.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        hits += len(_FLOOR_RE.findall(text))
+        files += 1
+    return {"seconds": round(time.perf_counter() - start, 2), "files": files, "hits": hits}
+
+
+def timed_run(settings: Settings, prefect: bool) -> dict[str, Any]:
+    """One run, with the seconds each stage took."""
+    from flows import pipeline
+
+    stages: dict[str, float] = {}
+
+    def timed(name: str, fn: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            t = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                stages[name] = round(stages.get(name, 0.0) + time.perf_counter() - t, 2)
+        return wrapper
+
+    start = time.perf_counter()
+    if prefect:
+        state = pipeline.sitrep_pipeline(landing=str(settings.landing_dir),
+                                         warehouse=str(settings.warehouse_path),
+                                         return_state=True)
+        ok = state.is_completed()
+    else:
+        base = pipeline.PLAIN_STEPS
+        steps = replace(base, **{
+            "discover": timed("ingest", base.discover), "ingest": timed("ingest", base.ingest),
+            "plan": timed("extract", base.plan), "extract": timed("extract", base.extract),
+            "load_staging": timed("load", base.load_staging),
+            "build": timed("build", base.build), "validate": timed("validate", base.validate),
+            "publish": timed("publish", base.publish)})
+        summary = pipeline._orchestrate(settings, pipeline.new_run_id(), 0.0, steps)
+        ok = summary.status == "published"
+    total = round(time.perf_counter() - start, 2)
+    me, kids = _peak_mb()
+    return {"seconds": total, "stages": stages, "published": ok, "rss_mb": me,
+            "workers_rss_mb": kids}
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    out = subprocess.run([sys.executable, "-m", "flows.bench", *args], capture_output=True,
+                         text=True, check=False, env=os.environ.copy())
+    if out.returncode != 0:
+        raise RuntimeError(f"bench step {args} failed:\n{out.stderr[-2000:]}")
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def bench(sizes: list[int], root: Path, prefect_sizes: list[int], seed: int = 1
+          ) -> dict[str, Any]:
+    from flows.synth import write_corpus
+
+    results: dict[str, Any] = {"sizes": {}}
+    for n in sizes:
+        corpus = root / f"corpus-{n}"
+        if not (corpus / "gold.jsonl").exists():
+            print(f"bench: generating {n} articles", file=sys.stderr)
+            write_corpus(n, corpus, seed)
+        row: dict[str, Any] = {}
+        row["floor"] = _child(["--floor", str(corpus / "landing")])
+        shutil.rmtree(root / f"run-{n}", ignore_errors=True)
+        print(f"bench: plain run on {n}", file=sys.stderr)
+        row["plain"] = _child(["--run", str(corpus / "landing"), str(root / f"run-{n}")])
+        if n in prefect_sizes:
+            shutil.rmtree(root / f"flow-{n}", ignore_errors=True)
+            print(f"bench: Prefect flow on {n}", file=sys.stderr)
+            row["prefect"] = _child(["--run", str(corpus / "landing"), str(root / f"flow-{n}"),
+                                     "--prefect"])
+        results["sizes"][str(n)] = row
+    largest = max(sizes)
+    extra = root / "corpus-extra"
+    if not (extra / "gold.jsonl").exists():
+        write_corpus(1000, extra, seed + 1000)
+    landing = root / f"corpus-{largest}" / "landing"
+    for path in (extra / "landing").iterdir():
+        shutil.copy(path, landing / ("new_" + path.name))
+    print(f"bench: incremental 1,000 into {largest}", file=sys.stderr)
+    results["incremental"] = _child(["--run", str(landing), str(root / f"run-{largest}")])
+    for path in landing.glob("new_*"):
+        path.unlink()
+    return results
+
+
+def machine() -> dict[str, str]:
+    return {
+        "cores": str(os.cpu_count()), "python": platform.python_version(),
+        "memory": f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB",
+        "system": platform.platform(),
+        **{pkg: version(pkg) for pkg in ("duckdb", "prefect", "great-expectations", "pandas",
+                                         "pyarrow")},
+    }
+
+
+def render(results: dict[str, Any], startup: float | None) -> str:
+    lines = ["# Benchmarks", "",
+             "Measured with `make bench` (`python -m flows.bench`), synthetic articles from "
+             "`sitrep synth` (300 to 1,500 words each). Each step runs in its own process; "
+             "peak RSS is that process's, and the extraction workers' separately.", "",
+             "Machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()), "",
+             "| articles | floor s | end-to-end s | articles/s | x floor | ingest | extract | "
+             "load | build | validate | publish | peak RSS MB (main / workers) | Prefect flow s |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for n, row in results["sizes"].items():
+        p, f = row["plain"], row["floor"]
+        st = p["stages"]
+        flow = row.get("prefect", {}).get("seconds", "")
+        lines.append(
+            f"| {int(n):,} | {f['seconds']} | {p['seconds']} | "
+            f"{int(int(n) / max(p['seconds'], 0.01)):,} | "
+            f"{p['seconds'] / max(f['seconds'], 0.01):.1f} | "
+            + " | ".join(str(st.get(k, "")) for k in ("ingest", "extract", "load", "build",
+                                                       "validate", "publish"))
+            + f" | {p['rss_mb']} / {p['workers_rss_mb']} | {flow} |")
+    inc = results.get("incremental")
+    if inc:
+        lines += ["", f"Incremental: 1,000 new articles into the largest warehouse: "
+                      f"{inc['seconds']} s end to end (stages: {inc['stages']})."]
+    if startup is not None:
+        lines += ["", f"Prefect's ephemeral API start-up (no server running), measured "
+                      f"separately: {startup} s for a trivial flow."]
+    return "\n".join(lines) + "\n"
+
+
+def ephemeral_startup() -> float:
+    code = ("import time;t=time.perf_counter()\nfrom prefect import flow\n@flow\ndef f():\n"
+            " return 1\nf()\nprint(round(time.perf_counter()-t,2))")
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=False)
+    return float(out.stdout.strip().splitlines()[-1]) if out.returncode == 0 else float("nan")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.bench")
+    parser.add_argument("--floor", type=Path)
+    parser.add_argument("--run", nargs=2, type=Path, metavar=("LANDING", "ROOT"))
+    parser.add_argument("--prefect", action="store_true")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--prefect-sizes", default="1000,10000")
+    parser.add_argument("--root", type=Path, default=REPO_ROOT / "warehouse" / "bench")
+    parser.add_argument("--out", type=Path, default=DOC)
+    args = parser.parse_args(argv)
+    if args.floor:
+        print(json.dumps(floor(args.floor)))
+        return 0
+    if args.run:
+        from flows.cli import prefect_defaults
+
+        prefect_defaults()
+        print(json.dumps(timed_run(_settings(args.run[1], args.run[0]), args.prefect)))
+        return 0
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    prefect_sizes = [int(x) for x in args.prefect_sizes.split(",") if x]
+    startup = ephemeral_startup()
+    server = None
+    if prefect_sizes:
+        from flows.cli import prefect_defaults
+        from flows.server import ensure_server
+
+        prefect_defaults()
+        server = ensure_server()
+        os.environ["PREFECT_API_URL"] = server.api_url
+    try:
+        results = bench(sizes, args.root, prefect_sizes)
+    finally:
+        if server is not None and server.started_here:
+            server.stop()
+    args.out.write_text(render(results, startup), encoding="utf-8")
+    print(render(results, startup))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
