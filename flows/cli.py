@@ -169,27 +169,14 @@ def _run(landing: Path | None, warehouse: Path | None, wait: float) -> int:
     _progress_logging()
     print(f"sitrep: starting a run on {settings.landing_dir} (Prefect's local API may take "
           "a few seconds to start)", file=sys.stderr)
-    from flows.pipeline import RunSummary, new_run_id, sitrep_pipeline
-    from flows.publish import LockBusy, PublishBlocked, read_run
+    from flows.commands import report_outcome
+    from flows.pipeline import new_run_id, sitrep_pipeline
 
     run_id = new_run_id()
     state = sitrep_pipeline(landing=str(settings.landing_dir),
                             warehouse=str(settings.warehouse_path), run_id=run_id,
                             wait_seconds=wait, return_state=True)
-    logged = read_run(settings.work_db_path, run_id)
-    if logged and logged.get("summary"):
-        print(RunSummary.from_dict(logged["summary"]).text())
-    if state.is_completed():
-        return EXIT_OK
-    error = state.result(raise_on_failure=False)
-    if isinstance(error, LockBusy):
-        print(f"sitrep run: {error}", file=sys.stderr)
-        return EXIT_LOCKED
-    if isinstance(error, PublishBlocked):
-        print(f"sitrep run: {error}", file=sys.stderr)
-    else:
-        print(f"sitrep run: the run failed: {state.message or error}", file=sys.stderr)
-    return EXIT_BLOCKED
+    return report_outcome("run", settings, run_id, state)
 
 
 def _progress_logging() -> None:

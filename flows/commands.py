@@ -10,6 +10,7 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from flows.settings import Settings, load_settings
 
@@ -89,13 +90,20 @@ def _rebuild(settings: Settings, wait: float) -> int:
         return EXIT_USAGE
     prefect_defaults()
     _progress_logging()
-    from flows.pipeline import RunSummary, new_run_id
-    from flows.publish import LockBusy, PublishBlocked, read_run
+    from flows.pipeline import new_run_id
     from flows.rebuild import sitrep_rebuild
 
     run_id = new_run_id()
     state = sitrep_rebuild(warehouse=str(settings.warehouse_path), run_id=run_id,
                            wait_seconds=wait, return_state=True)
+    return report_outcome("rebuild", settings, run_id, state)
+
+
+def report_outcome(command: str, settings: Settings, run_id: str, state: Any) -> int:
+    """Print a finished flow run's summary and turn its state into the command's exit code."""
+    from flows.pipeline import RunSummary
+    from flows.publish import LockBusy, PublishBlocked, read_run
+
     logged = read_run(settings.work_db_path, run_id)
     if logged and logged.get("summary"):
         print(RunSummary.from_dict(logged["summary"]).text())
@@ -103,10 +111,11 @@ def _rebuild(settings: Settings, wait: float) -> int:
         return EXIT_OK
     error = state.result(raise_on_failure=False)
     if isinstance(error, LockBusy):
-        print(f"sitrep rebuild: {error}", file=sys.stderr)
+        print(f"sitrep {command}: {error}", file=sys.stderr)
         return EXIT_LOCKED
     if isinstance(error, PublishBlocked):
-        print(f"sitrep rebuild: {error}", file=sys.stderr)
+        print(f"sitrep {command}: {error}", file=sys.stderr)
     else:
-        print(f"sitrep rebuild: the rebuild failed: {state.message or error}", file=sys.stderr)
+        print(f"sitrep {command}: the {command} failed: {state.message or error}",
+              file=sys.stderr)
     return EXIT_FAILED
