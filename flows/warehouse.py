@@ -96,6 +96,12 @@ def read_sql(name: str, sql_dir: Path = SQL_DIR) -> str:
     return (sql_dir / name).read_text(encoding="utf-8")
 
 
+def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
+    """DuckDB's own memory cap (SITREP_DUCKDB_MEMORY, default 1GB): by default it may take
+    most of the machine's memory for its buffer pool, and several processes share a run."""
+    return {"memory_limit": os.environ.get("SITREP_DUCKDB_MEMORY", "1GB")}
+
+
 @contextmanager
 def work_connection(work_db: Path | str, read_only: bool = False,
                     ) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -104,7 +110,7 @@ def work_connection(work_db: Path | str, read_only: bool = False,
     Attaching under a fixed alias lets every SQL file say `work.raw.article`, whatever the
     file is called on disk.
     """
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config())
     try:
         mode = " (read_only)" if read_only else ""
         con.execute(f"attach $path as {WORK}{mode}", {"path": str(work_db)})
@@ -124,7 +130,7 @@ def publish_connection(work_db: Path | str, next_db: Path | str,
     Objects are created with unqualified names while `pub` is selected, so views resolve
     when the published file is later opened on its own.
     """
-    con = duckdb.connect()
+    con = duckdb.connect(config=duckdb_config())
     try:
         mode = " (read_only)" if work_read_only else ""
         con.execute(f"attach $path as {WORK}{mode}", {"path": str(work_db)})
