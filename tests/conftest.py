@@ -13,7 +13,7 @@ import sys
 import tempfile
 import types
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -50,10 +50,15 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 @pytest.fixture
 def wh_settings(tmp_path: Path) -> Settings:
-    """Settings for a throw-away warehouse and landing folder under tmp_path."""
+    """Settings for a throw-away warehouse and landing folder under tmp_path.
+
+    One extraction process: a scripted extractor (below) lives only in this process, and
+    extraction on several processes has its own test (test_parallel_extract.py).
+    """
     landing = tmp_path / "landing"
     landing.mkdir()
-    return load_settings().with_overrides(landing, tmp_path / "wh" / "warehouse.duckdb")
+    settings = load_settings().with_overrides(landing, tmp_path / "wh" / "warehouse.duckdb")
+    return replace(settings, workers=1)
 
 
 def write_article(landing: Path, name: str, body: str, published_at: str | None = "2024-03-10",
