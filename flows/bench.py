@@ -172,6 +172,8 @@ def render(results: dict[str, Any], startup: float | None) -> str:
     if startup is not None:
         lines += ["", f"Prefect's ephemeral API start-up (no server running), measured "
                       f"separately: {startup} s for a trivial flow."]
+    lines += ["", "Profiles, and what is left to reach the targets: "
+                  "[performance.md](performance.md)."]
     return "\n".join(lines) + "\n"
 
 
