@@ -4,7 +4,8 @@
 the facts of one article file as JSON without touching any warehouse (and without importing
 Prefect or Great Expectations, so it answers in about a second); `sitrep eval CORPUS` scores
 extraction against gold facts. `sitrep serve` and `sitrep ui` (flows/serve.py) run it on a
-schedule and start the Prefect UI.
+schedule and start the Prefect UI. `sitrep export` (flows/export.py) writes the published
+warehouse as ACLED-like or Air Force-like CSV, or as Parquet.
 
 Exit codes: 0 published (or extract/eval done), 1 publish blocked by the quality gate, run
 failed, or eval below its threshold, 2 usage error, 3 another run holds the warehouse lock.
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from flows import commands as ops_commands
+from flows import export as export_commands
 from flows import serve as serve_commands
 from flows.server import adopt_running_server
 from flows.settings import REPO_ROOT, load_settings
@@ -73,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("out_dir", type=Path, help="output folder (created)")
     synth.add_argument("--seed", type=int, default=1, help="same seed, same corpus (default 1)")
     ops_commands.add_parsers(sub)
+    export_commands.add_parsers(sub)
     serve_commands.add_parsers(sub)
     return parser
 
@@ -91,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _synth(args.n, args.out_dir, args.seed)
     if args.command in ops_commands.COMMANDS:
         return ops_commands.main(args)
+    if args.command in export_commands.COMMANDS:
+        return export_commands.main(args)
     if args.command in serve_commands.COMMANDS:
         return serve_commands.main(args)
     return _run(args.landing, args.warehouse, args.wait)

@@ -244,8 +244,13 @@ def validate_task(work_db: str, next_db: str, run_id: str) -> validate.Validatio
     return report
 
 
+def _retry_unless_blocked(task: Any, task_run: Any, state: State[Any]) -> bool:
+    """A publish the event checks blocked would be blocked again: retry other failures only."""
+    return not isinstance(state.data, publish.PublishBlocked)
+
+
 @task(name="publish", retries=RETRIES, retry_delay_seconds=BACKOFF,
-      cache_policy=NO_CACHE)
+      retry_condition_fn=_retry_unless_blocked, cache_policy=NO_CACHE)
 def publish_task(work_db: str, next_db: str, live_db: str, run_id: str) -> dict[str, int]:
     counts = publish.publish_candidate(work_db, next_db, live_db, run_id)
     get_run_logger().info("published %s: %s", live_db, counts)
@@ -337,9 +342,19 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                 log.warning(summary.message)
             else:
                 publish.set_run_status(work_db, run_id, "publishing", None)
-                summary.facts_published = steps.publish(work_db, next_db, live_db, run_id)
-                summary.status = "published"
-                log.info("published %s", live_db)
+                try:
+                    summary.facts_published = steps.publish(work_db, next_db, live_db, run_id)
+                except publish.PublishBlocked as blocked:  # by the checks on events
+                    publish.remove_candidate(next_db)
+                    summary.status, summary.facts_published = "blocked", {}
+                    summary.message = f"publish blocked: {blocked}"
+                    summary.blocking.append(str(blocked))
+                    log.warning(summary.message)
+                else:
+                    summary.status = "published"
+                    log.info("published %s", live_db)
+                summary.checks_passed, summary.checks_failed = validate.recorded_counts(
+                    work_db, run_id)
         except BaseException as exc:
             publish.remove_candidate(next_db)
             summary.status, summary.message = "failed", f"{type(exc).__name__}: {exc}"

@@ -32,6 +32,7 @@ from typing import Any
 
 import duckdb
 
+from flows import events
 from flows.faults import checkpoint
 from flows.warehouse import (
     SQL_DIR,
@@ -145,13 +146,21 @@ def build_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
 
 def publish_candidate(work_db: Path | str, next_db: Path | str, live_db: Path | str,
                       run_id: str, sql_dir: Path = SQL_DIR) -> dict[str, int]:
-    """Drop quarantined rows, add the transparency tables, and swap the candidate in."""
+    """Drop quarantined rows, add the transparency tables and the events, swap it in.
+
+    Events are built from the fact rows left after the quarantine (flows/events.py); when
+    their checks fail, PublishBlocked is raised and the live file is left as it was.
+    """
     checkpoint("publish")
     next_path, live_path = Path(next_db), Path(live_db)
     if not next_path.is_file():  # e.g. a retry after the swap: never publish an empty file
         raise FileNotFoundError(f"no candidate to publish at {next_path}")
     with publish_connection(work_db, next_path) as con:
         run_layer(con, "publish", {"run_id": run_id}, sql_dir)
+        try:
+            events.publish_events(con, run_id, sql_dir)
+        except events.EventChecksFailed as exc:
+            raise PublishBlocked(str(exc)) from exc
         counts = _fact_counts(con)
         con.execute("checkpoint pub")
         con.execute("use memory")

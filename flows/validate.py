@@ -8,6 +8,10 @@ carries a `level` in its meta:
   offending values and the evidence sentence) and the rest is published;
 - `batch`: a failure means the batch cannot be trusted (duplicate keys, a foreign key that
   does not resolve, a missing table or column) and blocks the publish.
+- `warn`: a failure is recorded and shown, nothing is held back (reports that disagree).
+
+The event suites (`expectations/events/`) run the same way in the publish step, once events
+are built from the published fact rows (`flows/events.py`).
 
 An expectation that cannot run at all counts as a batch failure, whatever its level.
 Great Expectations is imported lazily: it costs seconds, and only this step needs it.
@@ -31,7 +35,13 @@ import pyarrow as pa
 
 from flows.faults import checkpoint
 from flows.settings import REPO_ROOT
-from flows.warehouse import SQL_DIR, publish_connection, read_sql, run_sql_file
+from flows.warehouse import (
+    SQL_DIR,
+    publish_connection,
+    read_sql,
+    run_sql_file,
+    work_connection,
+)
 
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
 ROW, BATCH = "row", "batch"
@@ -114,29 +124,9 @@ def validate_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
                        sql_dir: Path = SQL_DIR) -> ValidationReport:
     """Run every suite on the candidate tables; record results and quarantine in audit."""
     checkpoint("validate")
-    report = ValidationReport(run_id)
-    quarantine: list[QuarantinedRow] = []
     suites = load_suites(expectations_dir)
-    runner = _GxRunner()
     with publish_connection(work_db, next_db) as con:
-        evidence = _article_ids(con)
-        for suite in suites:
-            frame_file = suite.frame_sql.removeprefix("sql/")
-            try:
-                frame = con.sql(read_sql(frame_file, sql_dir)).df()
-            except (duckdb.Error, OSError) as exc:
-                reason = f"{suite.table}: cannot read the table for checks ({exc})"
-                report.results.append(CheckResult(
-                    suite.name, f"{suite.table}_readable", "frame_query", "", BATCH, False,
-                    None, None, reason))
-                report.blocking.append(reason)
-                continue
-            results, rows = runner.run(suite, frame, evidence)
-            report.results.extend(results)
-            quarantine.extend(rows)
-            for r in results:
-                if not r.success and r.level == BATCH:
-                    report.blocking.append(f"{suite.table}: {r.check_name} failed ({r.detail})")
+        report, quarantine = run_suites(con, run_id, suites, sql_dir)
         _record(con, report, quarantine)
     counts = Counter(f"{q.table_name}.{q.check_name}" for q in quarantine)
     report.quarantined_by_check = dict(sorted(counts.items()))
@@ -145,6 +135,47 @@ def validate_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
              report.passed, report.failed, report.quarantined_rows,
              ", publish blocked" if report.blocked else "")
     return report
+
+
+def run_suites(con: duckdb.DuckDBPyConnection, run_id: str, suites: list[Suite],
+               sql_dir: Path = SQL_DIR) -> tuple[ValidationReport, list[QuarantinedRow]]:
+    """Run suites on the tables of an open connection; record nothing (the caller does)."""
+    report = ValidationReport(run_id)
+    quarantine: list[QuarantinedRow] = []
+    runner = _GxRunner()
+    evidence = _article_ids(con)
+    for suite in suites:
+        frame_file = suite.frame_sql.removeprefix("sql/")
+        try:
+            frame = con.sql(read_sql(frame_file, sql_dir)).df()
+        except (duckdb.Error, OSError) as exc:
+            reason = f"{suite.table}: cannot read the table for checks ({exc})"
+            report.results.append(CheckResult(
+                suite.name, f"{suite.table}_readable", "frame_query", "", BATCH, False,
+                None, None, reason))
+            report.blocking.append(reason)
+            continue
+        results, rows = runner.run(suite, frame, evidence)
+        report.results.extend(results)
+        quarantine.extend(rows)
+        for r in results:
+            if not r.success and r.level == BATCH:
+                report.blocking.append(f"{suite.table}: {r.check_name} failed ({r.detail})")
+    return report, quarantine
+
+
+def results_table(results: list[CheckResult]) -> pa.Table:
+    """Check results as an Arrow table in the shape audit.quality_results is loaded from."""
+    return pa.Table.from_pylist([asdict(r) for r in results], schema=_RESULTS)
+
+
+def recorded_counts(work_db: Path | str, run_id: str) -> tuple[int, int]:
+    """Checks passed and failed that a run recorded (the gate's and the event checks')."""
+    with work_connection(work_db, read_only=True) as con:
+        row = con.execute(
+            "select count(*) filter (where success), count(*) filter (where not success) "
+            "from audit.quality_results where run_id = $run_id", {"run_id": run_id}).fetchone()
+    return (int(row[0]), int(row[1])) if row else (0, 0)
 
 
 def _article_ids(con: duckdb.DuckDBPyConnection) -> dict[int, str | None]:
@@ -159,7 +190,7 @@ def _record(con: duckdb.DuckDBPyConnection, report: ValidationReport,
             quarantine: list[QuarantinedRow]) -> None:
     """Write this run's results and quarantined rows to the work database's audit schema."""
     now = datetime.now()
-    results = pa.Table.from_pylist([asdict(r) for r in report.results], schema=_RESULTS)
+    results = results_table(report.results)
     rows = pa.Table.from_pylist([asdict(q) for q in quarantine], schema=_QUARANTINE)
     con.register("run_quality_results", results)
     con.register("run_quarantine", rows)

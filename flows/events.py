@@ -1,0 +1,397 @@
+"""Event resolution: many reports of one real-world event become one `fact_event` row.
+
+The same overnight attack is told by the air force, copied by wire services and reprinted by
+outlets, often with other figures. Counting each report as an event double-counts, so the
+publish step groups the published fact rows (after the quarantine) into events:
+
+1. SQL (`sql/events/010`, `020`) describes every published fact row as a mention: its kind,
+   the days its date can stand for, its place, actor, weapon or cause, its figures, the outlet
+   it counts as (wire credits mapped) and how direct its source is;
+2. `resolve` (here) groups mentions that describe the same event; this is the part SQL does
+   badly: a greedy grouping where a report joins an event only when it is compatible with
+   every report already in it, and a vague report that fits several events joins none;
+3. SQL applies the figure rule (`030_event_figures.sql`: best, low, high) and writes
+   `fact_event`, `bridge_event_fact` and `v_events`;
+4. the event suites (`expectations/events/`) check them; a batch failure blocks the publish;
+5. the changes are appended to the revision history in the work database
+   (`audit.event_revision`) and copied into the published file as `event_revision`.
+
+The rules are written down in docs/events.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from flows.settings import REPO_ROOT
+from flows.warehouse import SQL_DIR, run_sql_file, run_sql_files, stable_key
+
+log = logging.getLogger("sitrep.events")
+
+EVENT_EXPECTATIONS_DIR = REPO_ROOT / "expectations" / "events"
+
+# The files of sql/events/, by phase (each phase is one transaction).
+PREPARE = ("010_event_article.sql", "020_event_mention.sql")
+BUILD = ("030_event_figures.sql", "040_bridge_event_fact.sql", "050_v_events.sql")
+RECORD_CHECKS = "060_record_event_checks.sql"
+RECORD_REVISIONS = "070_record_revisions.sql"
+COPY_REVISIONS = "080_event_revision.sql"
+PHASES = (*PREPARE, *BUILD, RECORD_CHECKS, RECORD_REVISIONS, COPY_REVISIONS)
+
+# Reports without a usable event date (period totals, production figures, undated articles)
+# describe the same event only when published within this many days of each other.
+UNDATED_WINDOW_DAYS = 3
+
+# How far two reports' figures may differ and still be one event: the larger at most
+# `factor` times the smaller plus `slack`. Tolls grow as the dead are found; counts of weapons
+# are revised a little; amounts and production figures are restated, not revised.
+TOLERANCE: dict[str, tuple[float, float]] = {
+    "strike": (2.0, 2.0),
+    "casualty": (5.0, 5.0),
+    "production": (1.1, 0.0),
+    "aid_pledge": (1.01, 0.0),
+}
+
+DATE_RANK = {"day": 4, "week": 3, "month": 2, "range": 1, "unknown": 0}
+
+
+class EventChecksFailed(RuntimeError):
+    """A batch-level event check failed: the events cannot be trusted, so nothing publishes."""
+
+    def __init__(self, blocking: Sequence[str]) -> None:
+        self.blocking = list(blocking)
+        super().__init__("event checks failed: " + "; ".join(self.blocking[:5]))
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One published fact row as resolution sees it (a row of the scratch table event_mention).
+
+    Only the columns resolution compares are kept; the figure rule reads the rest in SQL.
+    """
+
+    fact_table: str
+    fact_key: int
+    kind: str
+    article_key: int
+    published_at: datetime | None = None
+    ingested_at: datetime | None = None
+    event_date: date | None = None
+    date_precision: str = "unknown"
+    date_from: date | None = None
+    date_to: date | None = None
+    location_key: int | None = None
+    location_type: str | None = None
+    admin1: str | None = None
+    place_stem: str | None = None
+    place_rank: int = 0
+    actor_key: int | None = None
+    weapon_category: str | None = None
+    weapon_subcategory: str | None = None
+    weapon_model: str | None = None
+    weapon_rank: int = 0
+    cause: str | None = None
+    figure: float | None = None
+    second_figure: float | None = None
+    currency: str | None = None
+    period: str | None = None
+    target_year: int | None = None
+    recipient: str | None = None
+
+    @property
+    def fact(self) -> tuple[str, int]:
+        return (self.fact_table, self.fact_key)
+
+    @property
+    def specificity(self) -> int:
+        """How precise the report is: exact places, named weapons and days come first."""
+        return self.place_rank + self.weapon_rank + DATE_RANK.get(self.date_precision, 0)
+
+    @property
+    def signature(self) -> tuple[Any, ...]:
+        """What tells two events of one attack apart: place, weapon, cause and date."""
+        return (self.location_key, self.weapon_category, self.weapon_subcategory,
+                self.weapon_model, self.cause, self.event_date, self.date_precision)
+
+
+_MENTION_FIELDS = frozenset(f.name for f in fields(Mention))
+
+
+# --------------------------------------------------------------------------- compatibility
+
+
+def _dated(m: Mention) -> bool:
+    return m.date_from is not None and m.date_to is not None
+
+
+def dates_compatible(a: Mention, b: Mention) -> bool:
+    """Days overlap within each report's precision; undated reports only near in publication."""
+    if _dated(a) and _dated(b):
+        return a.date_from <= b.date_to and b.date_from <= a.date_to  # type: ignore[operator]
+    if _dated(a) or _dated(b):
+        return False
+    if a.date_precision != b.date_precision or a.event_date != b.event_date:
+        return False
+    if a.published_at is None or b.published_at is None:
+        return False
+    return abs(a.published_at - b.published_at) <= timedelta(days=UNDATED_WINDOW_DAYS)
+
+
+def places_compatible(a: Mention, b: Mention) -> bool:
+    """Same place, or one inside the other (a town in its region, a town and its district).
+
+    A report with no place or only an area ("the south") matches another such report; it
+    matches a report naming a place only when both give figures (checked with the figures).
+    """
+    if a.place_rank == 0 or b.place_rank == 0:
+        if a.place_rank == 0 and b.place_rank == 0:
+            return a.location_key == b.location_key or None in (a.location_key, b.location_key)
+        return a.figure is not None and b.figure is not None
+    if a.location_key == b.location_key:
+        return True
+    if a.admin1 is None or a.admin1 != b.admin1:
+        return False
+    if 1 in (a.place_rank, b.place_rank):  # a region holds every place of its admin1
+        return True
+    return ({a.location_type, b.location_type} == {"city", "district"}
+            and a.place_stem is not None and a.place_stem == b.place_stem)
+
+
+def weapons_compatible(a: Mention, b: Mention) -> bool:
+    """Same category; a subcategory or model named by both must agree."""
+    if a.weapon_category != b.weapon_category:
+        return False
+    for x, y in ((a.weapon_subcategory, b.weapon_subcategory),
+                 (a.weapon_model, b.weapon_model)):
+        if x is not None and y is not None and x != y:
+            return False
+    return True
+
+
+def _close(x: float | None, y: float | None, kind: str) -> bool | None:
+    """Whether two figures can be one event's; None when one of them is not given."""
+    if x is None or y is None:
+        return None
+    factor, slack = TOLERANCE.get(kind, (1.0, 0.0))
+    low, high = sorted((float(x), float(y)))
+    return high <= factor * low + slack
+
+
+def figures_compatible(a: Mention, b: Mention) -> bool:
+    """The main figures agree within the kind's tolerance; else the second ones do."""
+    main = _close(a.figure, b.figure, a.kind)
+    if main is not None:
+        return main
+    second = _close(a.second_figure, b.second_figure, a.kind)
+    return True if second is None else second
+
+
+def frame_compatible(a: Mention, b: Mention) -> bool:
+    """Everything but the figures allows the two reports to be of one event."""
+    if a.article_key == b.article_key or a.kind != b.kind:
+        return False  # an article's own facts are distinct events by extraction convention
+    if a.actor_key is not None and b.actor_key is not None and a.actor_key != b.actor_key:
+        return False
+    if a.cause != b.cause and "other" not in (a.cause, b.cause):
+        return False
+    if (a.currency, a.period, a.target_year) != (b.currency, b.period, b.target_year):
+        return False
+    if a.recipient is not None and b.recipient is not None and a.recipient != b.recipient:
+        return False
+    return (dates_compatible(a, b) and places_compatible(a, b)
+            and weapons_compatible(a, b))
+
+
+def compatible(a: Mention, b: Mention) -> bool:
+    """Two reports can describe the same real-world event."""
+    return frame_compatible(a, b) and figures_compatible(a, b)
+
+
+def _finer(x: Mention, m: Mention) -> bool:
+    return (x.place_rank > m.place_rank or x.weapon_rank > m.weapon_rank
+            or DATE_RANK.get(x.date_precision, 0) > DATE_RANK.get(m.date_precision, 0))
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+class _Index:
+    """Events by kind and day (dated) or by kind and publication day (undated)."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+
+    @staticmethod
+    def _days(first: date, last: date) -> Iterator[date]:
+        day = first
+        while day <= last:
+            yield day
+            day += timedelta(days=1)
+
+    def keys(self, m: Mention) -> list[tuple[Any, ...]]:
+        if m.date_from is not None and m.date_to is not None:
+            return [(m.kind, "day", d) for d in self._days(m.date_from, m.date_to)]
+        if m.published_at is None:
+            return []
+        return [(m.kind, "published", m.published_at.date())]
+
+    def lookup(self, m: Mention) -> set[int]:
+        if m.date_from is not None and m.date_to is not None:
+            keys = self.keys(m)
+        elif m.published_at is None:
+            return set()
+        else:
+            day = m.published_at.date()
+            keys = [(m.kind, "published", day + timedelta(days=k))
+                    for k in range(-UNDATED_WINDOW_DAYS - 1, UNDATED_WINDOW_DAYS + 2)]
+        found: set[int] = set()
+        for key in keys:
+            found |= self._by_key.get(key, set())
+        return found
+
+    def add(self, m: Mention, event: int) -> None:
+        for key in self.keys(m):
+            self._by_key[key].add(event)
+
+
+def _order(m: Mention) -> tuple[Any, ...]:
+    return (-m.specificity, m.published_at is None, m.published_at or datetime.min,
+            m.fact_table, m.fact_key)
+
+
+def _first_seen(m: Mention) -> tuple[Any, ...]:
+    return (m.ingested_at is None, m.ingested_at or datetime.min,
+            m.published_at is None, m.published_at or datetime.min, m.fact_table, m.fact_key)
+
+
+def group_mentions(mentions: Iterable[Mention]) -> list[list[Mention]]:
+    """Group reports into events; the result does not depend on the order of the input.
+
+    Reports are taken most precise first (then earliest, then by key). Each joins the one
+    event it is compatible with (with every report in it); when it fits several, it joins the
+    one with a report of exactly its place, weapon and date, or else none. A vague report
+    ("72 drones", "Odesa region") that is coarser than two or more distinct events of the
+    same night is their total, not one of them: it only joins reports as coarse as itself.
+    """
+    events: list[list[Mention]] = []
+    index = _Index()
+    for m in sorted(mentions, key=_order):
+        candidates = sorted(index.lookup(m))
+        frame = [e for e in candidates if all(frame_compatible(m, x) for x in events[e])]
+        finer = {next(x for x in events[e] if _finer(x, m)).signature
+                 for e in frame if any(_finer(x, m) for x in events[e])}
+        if len(finer) >= 2:  # a total over several events: only its own kind of report
+            frame = [e for e in frame if any(x.signature == m.signature for x in events[e])]
+        fitting = [e for e in frame if all(figures_compatible(m, x) for x in events[e])]
+        if len(fitting) > 1:
+            fitting = [e for e in fitting
+                       if any(x.signature == m.signature for x in events[e])]
+        if len(fitting) == 1:
+            chosen = fitting[0]
+            events[chosen].append(m)
+        else:
+            chosen = len(events)
+            events.append([m])
+        index.add(m, chosen)
+    return events
+
+
+def event_key(members: Sequence[Mention]) -> int:
+    """Stable across runs: the key of the first fact the warehouse received of the event."""
+    first = min(members, key=_first_seen)
+    return stable_key("event", first.fact_table, first.fact_key)
+
+
+def resolve(mentions: Iterable[Mention]) -> dict[tuple[str, int], int]:
+    """Every fact row (table, key) and the key of the event it reports."""
+    return {m.fact: event_key(members) for members in group_mentions(mentions)
+            for m in members}
+
+
+# --------------------------------------------------------------------------- publish step
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute("begin transaction")
+    try:
+        yield
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")
+
+
+def read_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
+    """The rows of the scratch table event_mention (built by sql/events/020)."""
+    rel = con.sql("select * from event_mention")
+    names = rel.columns
+    keep = [i for i, n in enumerate(names) if n in _MENTION_FIELDS]
+    return [Mention(**{names[i]: row[i] for i in keep}) for row in rel.fetchall()]
+
+
+_MEMBER_SCHEMA = pa.schema([("event_key", pa.int64()), ("fact_table", pa.string()),
+                            ("fact_key", pa.int64())])
+
+
+def _load_members(con: duckdb.DuckDBPyConnection, members: dict[tuple[str, int], int]) -> None:
+    rows = pa.table({
+        "event_key": pa.array(list(members.values()), pa.int64()),
+        "fact_table": pa.array([t for t, _ in members], pa.string()),
+        "fact_key": pa.array([k for _, k in members], pa.int64()),
+    }, schema=_MEMBER_SCHEMA)
+    con.register("event_member_rows", rows)
+    try:
+        con.execute("create or replace temp table event_member as "
+                    "select * from event_member_rows")
+    finally:
+        con.unregister("event_member_rows")
+
+
+def publish_events(con: duckdb.DuckDBPyConnection, run_id: str, sql_dir: Path = SQL_DIR,
+                   expectations_dir: Path = EVENT_EXPECTATIONS_DIR) -> dict[str, int]:
+    """Build, check and record the events of the candidate's published fact rows.
+
+    Call after the quarantine is applied, with the candidate (`pub`) selected and the work
+    database attached as `work`. Raises EventChecksFailed when a batch-level event check
+    fails (the results are recorded first). Returns the rows of fact_event and of the bridge.
+    """
+    from flows import validate  # pandas and, when checks run, Great Expectations
+
+    events_dir = sql_dir / "events"
+    params: dict[str, Any] = {"run_id": run_id, "now": datetime.now()}
+    with _transaction(con):
+        run_sql_files(con, [events_dir / name for name in PREPARE], params)
+        members = resolve(read_mentions(con))
+        _load_members(con, members)
+        run_sql_files(con, [events_dir / name for name in BUILD], params)
+    report, _ = validate.run_suites(con, run_id, validate.load_suites(expectations_dir),
+                                    sql_dir)
+    con.register("run_event_results", validate.results_table(report.results))
+    try:
+        with _transaction(con):
+            run_sql_file(con, events_dir / RECORD_CHECKS, params)
+    finally:
+        con.unregister("run_event_results")
+    if report.blocked:
+        raise EventChecksFailed(report.blocking)
+    with _transaction(con):  # the work database: one database written per transaction
+        run_sql_file(con, events_dir / RECORD_REVISIONS, params)
+    with _transaction(con):
+        run_sql_file(con, events_dir / COPY_REVISIONS, params)
+        # quality_results was published before the event checks ran: publish it again
+        run_sql_file(con, sql_dir / "publish" / "040_quality_results.sql", params)
+    counts = {"fact_event": len(set(members.values())), "bridge_event_fact": len(members)}
+    log.info("events: %d fact rows in %d events (%d checks passed, %d failed)",
+             counts["bridge_event_fact"], counts["fact_event"], report.passed, report.failed)
+    return counts

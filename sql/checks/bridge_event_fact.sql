@@ -1,0 +1,35 @@
+-- The frame the bridge_event_fact suite validates: every published fact row and every bridge
+-- row, side by side, with how many events each fact row is linked to.
+with
+facts as (
+    select 'fact_strike' as fact_table, strike_key as fact_key from fact_strike
+    union all
+    select 'fact_casualty' as fact_table, casualty_key as fact_key from fact_casualty
+    union all
+    select 'fact_production' as fact_table, production_key as fact_key from fact_production
+    union all
+    select 'fact_aid_pledge' as fact_table, pledge_key as fact_key from fact_aid_pledge
+),
+links as (
+    select
+        bridge.fact_table,
+        bridge.fact_key,
+        count(*) as n_events,
+        bool_and(events.event_key is not null) as event_key_resolves,
+    from bridge_event_fact as bridge
+    left join fact_event as events using (event_key)
+    group by bridge.fact_table, bridge.fact_key
+),
+final as (
+    select
+        coalesce(facts.fact_table, links.fact_table) as fact_table,
+        coalesce(facts.fact_key, links.fact_key) as fact_key,
+        facts.fact_key is not null as fact_is_published,
+        coalesce(links.n_events, 0) as n_events,
+        coalesce(links.event_key_resolves, true) as event_key_resolves,
+    from facts
+    full outer join links
+        on links.fact_table = facts.fact_table
+        and links.fact_key = facts.fact_key
+)
+select * from final;
