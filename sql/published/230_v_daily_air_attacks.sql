@@ -1,7 +1,7 @@
 -- v_daily_air_attacks: per day and weapon category, what was launched and intercepted.
 -- Only strikes dated to one day count. The intercept rate uses only the rows where both
 -- figures are known. Each report counts: one attack told by two articles is counted twice
--- until event resolution lands (see fact_event in the contract).
+-- here; fact_event / v_events hold one row per resolved attack.
 create or replace view v_daily_air_attacks as
 with
 strikes as (
