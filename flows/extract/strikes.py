@@ -82,6 +82,7 @@ class Row:
     intercepted_q: Qualifier | None = None
     order: int = 0
     sentences: set[int] = field(default_factory=set)
+    breakdown: bool = False  # one place's share of a reported figure
 
 
 _PASSIVE_LATER = re.compile(
@@ -174,7 +175,8 @@ def _weapon_after(s: Annotated, pos: int) -> WeaponMention | None:
     return None
 
 
-def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]:
+def sentence_items(s: Annotated, default_role: Role | None = None,
+                   default_weapon: Weapon | None = None) -> list[Item]:
     """Counts tied to weapons in one sentence, with their roles.
 
     `default_role` applies to counts with no verb of their own: the items of a list whose
@@ -267,10 +269,19 @@ def sentence_items(s: Annotated, default_role: Role | None = None) -> list[Item]
     # A bare count after a counted weapon, elliptical: "20 drones over Belgorod, five over
     # Kursk" or "... destroyed 21 and two were lost".
     items.extend(_elliptical(s, items, used))
+    if not items and default_role and default_weapon is not None:
+        # "Bryansk region - 22": a line of a list whose header named the weapon and the verb
+        line = _PLACE_LINE.match(text)
+        places = [p for p in s.places if p.start <= 3]
+        if line and places:
+            value = parse_count(line.group("n"))
+            items.append(Item(default_role, default_weapon, value, "exact", s, line.start("n"),
+                              place=places[0].place, breakdown=True))
     return _drop_sentence_totals(sorted(items, key=lambda it: it.start))
 
 
 _BOTH = re.compile(r"\bboth\s+", re.I)
+_PLACE_LINE = re.compile(r"^\s*(?:[-•*]\s*)?[^\d:–-]{3,40}?\s*[-–:]\s*(?P<n>\d[\d,]*)\b(?![.,]\d)")
 # "Shahed attack drones - Launched: 74 / Shot down: 58": a figure table written as text
 _LAUNCH_WORD = r"(?:launched|detected|recorded|fired|used|tracked)"
 _DOWN_WORD = r"(?:shot\s+down|destroyed|intercepted|neutrali[sz]ed|downed)"
@@ -308,7 +319,8 @@ def _table_rows(s: Annotated) -> tuple[list[Item], list[tuple[int, int]]]:
         spans.append((w.start, end))
     return out, spans
 _NEITHER = re.compile(
-    rf"\b(?:neither|none)\s+of\s+(?:them|the\s+\w+)\s+(?:was|were)\s+(?:\w+\s+)?(?P<verb>{_DOWN_WORD})"
+    rf"\b(?:neither\s+of\s+(?:them|the\s+\w+)|none\s+of\s+them)\s+(?:was|were)\s+(?:\w+\s+)?"
+    rf"(?P<verb>{_DOWN_WORD})"
     rf"|\b(?:unable|failed)\s+to\s+(?:intercept|shoot\s+down|destroy|down)\s+(?:either|any)\s+of"
     rf"\s+the\s+(?P<n>\w+)\s+", re.I)
 _ALL_OF_WHICH = re.compile(
@@ -424,20 +436,23 @@ def _when(s: Annotated, ctx: ArticleContext) -> EventDate:
 
 def extract_strikes(ctx: ArticleContext) -> list[StrikeFact]:
     rows: list[Row] = []
-    list_role: tuple[int, Role] | None = None
+    list_role: tuple[int, Role, Weapon | None] | None = None
     for s in ctx.sentences:
         idx = s.sentence.index
         header = s.text.rstrip().endswith(":")
-        # only a sentence with a count and a weapon or an interception verb can hold figures
-        worth = s.has("count") and (s.has("intercept") or s.has("weapon"))
+        inherited = list_role if list_role and idx - list_role[0] <= 8 else None
+        # only a sentence with a count and a weapon or an interception verb can hold figures,
+        # or the line of a list whose header has them
+        worth = s.has("count") and (s.has("intercept") or s.has("weapon") or bool(inherited))
         if not (header or worth) or s.noise:
             continue
-        inherited = list_role[1] if list_role and idx - list_role[0] <= 8 else None
-        items = sentence_items(s, inherited) if worth else []
+        items = sentence_items(s, inherited[1] if inherited else None,
+                               inherited[2] if inherited else None) if worth else []
         if header:
             role: Role | None = "intercepted" if INTERCEPT.search(s.text) else \
                 "launched" if LAUNCH.search(s.text) else None
-            list_role = (idx, role) if role else None
+            weapon = s.weapons[0].weapon if s.weapons else None
+            list_role = (idx, role, weapon) if role else None
         if not items:
             continue
         when = _when(s, ctx)
@@ -502,7 +517,8 @@ def _apply(rows: list[Row], it: Item, when: EventDate, ctx: ArticleContext) -> N
                           and not it.refers_back):
         place = it.place
         target = Row(it.weapon if it.weapon is not _GENERIC else _GENERIC, when, place,
-                     _attacker(it.sentence, place, it.start), ev, order=len(rows))
+                     _attacker(it.sentence, place, it.start), ev, order=len(rows),
+                     breakdown=it.breakdown)
         rows.append(target)
     if it.all_of and it.value is None:
         # "..., all of which were shot down": as many as were launched
@@ -536,6 +552,12 @@ def _drop_totals(rows: list[Row]) -> list[Row]:
     """A generic total followed by a breakdown by type keeps only the breakdown."""
     keep: list[Row] = []
     for r in rows:
+        if r.place is None and r.launched is None and r.intercepted is not None:
+            # "destroyed 61 drones, listed by region:" followed by a row per region
+            shares = [o for o in rows if o.breakdown and o.order > r.order and o.when == r.when
+                      and _same_weapon(o.weapon, r.weapon) and o.intercepted is not None]
+            if len(shares) >= 2 and sum(o.intercepted or 0 for o in shares) <= r.intercepted:
+                continue
         if r.weapon.model is None and r.launched is not None:
             parts = [o for o in rows if o is not r and o.order > r.order and o.when == r.when
                      and _compatible(o.weapon, r.weapon) and not _same_weapon(o.weapon, r.weapon)

@@ -151,4 +151,6 @@ def is_headline(sentence: str, text: str) -> bool:
     more text: a headline."""
     first_line = text.lstrip().split("\n", 1)[0].strip()
     return (sentence.strip() == first_line and len(first_line) < 160
-            and not re.search(r"[.!?\"”]$", first_line) and len(text) > len(first_line) + 40)
+            and not re.search(r"[.!?:;\"”]$", first_line)
+            and not re.match(r"[A-Z][A-Z .,'-]+\s(?:--|[-–—])\s", first_line)  # a dateline
+            and len(text) > len(first_line) + 40)

@@ -76,3 +76,14 @@ def test_soldiers_killed_in_a_strike_are_a_toll_but_loss_claims_are_not() -> Non
         "servicemen on Sunday, the command said. Ukraine's general staff said its forces had "
         "killed 1,200 Russian soldiers over the past day.", PUB).facts
     assert [f.killed for f in facts if isinstance(f, CasualtyFact)] == [12]
+
+
+def test_region_lines_under_a_header_are_one_row_each() -> None:
+    text = ("MOSCOW -- Russia's defence ministry said its air defences had destroyed 30 "
+            "Ukrainian drones overnight, and listed them by region:\n\n"
+            "Bryansk region - 17\nKursk region - 9\nOryol region - 4\n\n"
+            "The ministry gave no details of any damage.")
+    facts = [f for f in extract_article(text, PUB).facts if isinstance(f, StrikeFact)]
+    assert sorted((f.place.name if f.place else None, f.intercepted) for f in facts) == [
+        ("Bryansk Oblast", 17), ("Kursk Oblast", 9), ("Oryol Oblast", 4)]
+    assert all(f.attacker is not None and f.attacker.name == "Ukraine" for f in facts)
