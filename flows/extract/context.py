@@ -101,10 +101,6 @@ class Annotated:
         cheap test a reader makes before looking closer."""
         return self.ctx.has(gate, self.position)
 
-    @property
-    def countable(self) -> bool:
-        return self.has("count")
-
     @cached_property
     def noise(self) -> bool:
         """Site furniture, a byline, or a photo caption and the rest of its paragraph."""
@@ -231,8 +227,9 @@ class ArticleContext:
             if gates is None:
                 if token[0].isdigit():
                     found["count"].append(m.start())
-                    if token in ("300", "400", "101", "555", "22", "59", "69"):
-                        found["weapon"].append(m.start())  # S-300, X-101, 3M22 ...
+                    if token in ("300", "400"):
+                        # S-300, S-400: the letter alone is too common to be a gate word
+                        found["weapon"].append(m.start())
                 elif token in _SYMBOLS:
                     found["money"].append(m.start())
                 continue

@@ -211,8 +211,3 @@ def sentence_date(text: str, published: date | None,
         return (speech, rank.get(d.kind, 9), d.start)
 
     return sorted(mentions, key=key)[0]
-
-
-def has_background_period(text: str) -> bool:
-    """True when the sentence speaks of a whole past year ("in 2023", "last year")."""
-    return any(d.kind == "background" for d in find_dates(text, None))

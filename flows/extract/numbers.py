@@ -61,9 +61,6 @@ _NUMBER = re.compile(
     rf"(?![\w-]*\d)(?!\s*(?:%|per ?cent|percent))",
     re.IGNORECASE,
 )
-_ARTICLE_ONE = re.compile(r"(?<![\w-])(?:a|an|one)(?=\s)", re.IGNORECASE)
-
-
 def _qualifier_of(text: str | None) -> Qualifier:
     if not text:
         return "exact"
@@ -157,11 +154,6 @@ def _is_not_a_count(text: str, m: re.Match[str]) -> bool:
                 r"|November|December)\b", after + text[end + 6:end + 12]):
         return True  # "2 January"
     return False
-
-
-def people_article_count(text: str) -> int | None:
-    """'a'/'an'/'one' before a singular person noun counts as one."""
-    return 1 if _ARTICLE_ONE.fullmatch(text.strip()) else None
 
 
 def parse_count(word: str) -> int | None:

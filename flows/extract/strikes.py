@@ -568,4 +568,4 @@ def _drop_totals(rows: list[Row]) -> list[Row]:
     return keep
 
 
-__all__ = ["extract_strikes", "sentence_items", "PlaceMention"]
+__all__ = ["extract_strikes", "sentence_items"]
