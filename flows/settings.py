@@ -29,6 +29,8 @@ class Settings:
     max_file_bytes: int  # landing files above this are rejected, not read
     batch_size: int  # articles extracted per task batch
     workers: int  # processes that extract batches side by side
+    sources_path: Path = REPO_ROOT / "sources.toml"  # feeds and pages to fetch, if present
+    dask_address: str | None = None  # extract on Dask: a scheduler address, or "local"
 
     @property
     def state_dir(self) -> Path:
@@ -65,4 +67,6 @@ def load_settings() -> Settings:
         max_file_bytes=_int("SITREP_MAX_FILE_BYTES", 5 * 1024 * 1024),
         batch_size=_int("SITREP_BATCH_SIZE", 500),
         workers=_int("SITREP_WORKERS", os.cpu_count() or 1),
+        sources_path=_path("SITREP_SOURCES", REPO_ROOT / "sources.toml"),
+        dask_address=os.environ.get("SITREP_DASK") or None,
     )
