@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pytest
 from conftest import write_article
+from feeds_server import FeedServer
 from test_serve_helpers import (
     SITREP,
     Proc,
@@ -146,21 +147,39 @@ def _when(value: str) -> datetime:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """`sitrep serve --interval 10` on a fresh landing folder, warehouse and Prefect server."""
+    """`sitrep serve --interval 10` on a fresh landing folder, warehouse and Prefect server,
+    following an RSS feed of a local fixture server (tests/feeds_server.py)."""
     home, landing = tmp_path / "prefect", tmp_path / "landing"
     landing.mkdir()
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
     base = f"http://127.0.0.1:{free_port()}/api"
     write_article(landing, "odesa.txt", FIRST, published_at="2024-03-10",
                   title="Drones over Odesa")
+    feeds = _feed_server()
+    sources = tmp_path / "sources.toml"
+    sources.write_text(f'[defaults]\ndelay_seconds = 0\n\n[[feed]]\nurl = "{feeds.base}/wire.rss"'
+                       '\nsource = "Black Sea Wire"\n', encoding="utf-8")
     proc = Proc([*SITREP, "serve", "--interval", "10", "--landing", str(landing),
-                 "--warehouse", str(warehouse), "--wait", "120"], server_env(home, base))
+                 "--warehouse", str(warehouse), "--wait", "120"],
+                server_env(home, base, SITREP_SOURCES=str(sources)))
     try:
         yield {"proc": proc, "base": base, "home": home, "landing": landing,
-               "warehouse": warehouse}
+               "warehouse": warehouse, "feeds": feeds}
     finally:
         proc.terminate(timeout=60)
         stop_leftover_server(home)
+        feeds.stop()
+
+
+def _feed_server() -> FeedServer:
+    """The wire feed (three items: one redirects, one is a video page) and its pages."""
+    feeds = FeedServer().start()
+    feeds.add_feed("/wire.rss", "wire.rss.xml")
+    for page in ("drones-odesa", "kharkiv-shelling", "sumy-drones"):
+        feeds.add_page(f"/news/{page}.html", f"{page}.html")
+    feeds.add("/r/kharkiv", redirect=(301, "/news/kharkiv-shelling.html"))
+    feeds.add_page("/video/briefing", "video-briefing.html")
+    return feeds
 
 
 @pytest.mark.slow
@@ -176,13 +195,14 @@ def test_served_deployment_runs_on_schedule_and_processes_only_new_files(
 
     first = wait_until(lambda: [r for r in completed() if _new_articles(r)], 150,
                        "a scheduled run that loads the first article")[0]
-    assert _new_articles(first) == 1
+    assert _new_articles(first) == 4  # odesa.txt and the three items of the feed
 
     # Another writer outside Prefect holds the warehouse lock: the next scheduled run must
     # wait for it (and say so in its log), not fail and not write.
     with run_lock(settings.lock_path, wait_seconds=90):
         write_article(served["landing"], "kharkiv.txt", SECOND, published_at="2024-03-10",
                       title="Shelling in Kharkiv")
+        served["feeds"].add_item("/wire.rss")  # a new item between scheduled runs
         waiting = wait_until(
             lambda: [r for r in flow_runs(base, "scheduled") if r["state_type"] == "RUNNING"
                      and any("waiting up to" in m for m in run_logs(base, r["id"]))],
@@ -202,8 +222,8 @@ def test_served_deployment_runs_on_schedule_and_processes_only_new_files(
 
     runs = completed()
     assert len(runs) >= 2
-    assert _new_articles(second) == 1  # only the file that arrived since the last run
-    assert sum(_new_articles(r) for r in runs) == 2  # no file was ever processed twice
+    assert _new_articles(second) == 2  # only the file and the item new since the last run
+    assert sum(_new_articles(r) for r in runs) == 6  # nothing was ever processed twice
     ordered = sorted(runs, key=lambda r: r["start_time"])
     for earlier, later in zip(ordered, ordered[1:], strict=False):
         assert _when(later["start_time"]) >= _when(earlier["end_time"]), "runs overlapped"
@@ -216,10 +236,15 @@ def test_served_deployment_runs_on_schedule_and_processes_only_new_files(
         index = re.search(r"\(file://([^)]+/index\.html)\)", summary)
         assert index and Path(index.group(1)).is_file()
         assert json.loads(found["sitrep-quality-results"]["data"])
-    assert "| landing files seen / new | 2 / 1 |" in str(
-        artifacts(base, second["id"])["sitrep-run-summary"]["data"])
+    second_summary = str(artifacts(base, second["id"])["sitrep-run-summary"]["data"])
+    assert "| landing files seen / new | 4 / 2 |" in second_summary
+    assert "| items fetched from feeds / pages | 1 |" in second_summary
+    feed_gets = [r for r in served["feeds"].requests if r.path == "/wire.rss"]
+    assert len(feed_gets) >= 3 and all("if-none-match" in r.headers for r in feed_gets[1:])
+    assert served["feeds"].count("/news/sumy-drones.html") == 1
+    assert served["feeds"].count("/news/drones-odesa.html") == 1  # seen items not refetched
     with duckdb.connect(str(served["warehouse"]), read_only=True) as con:
-        assert con.execute("select count(*) from dim_article").fetchone() == (2,)
+        assert con.execute("select count(*) from dim_article").fetchone() == (6,)
 
     assert proc.terminate(timeout=60) == 0
     assert "sitrep serve: stopped" in proc.output
