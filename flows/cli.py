@@ -5,7 +5,8 @@ the facts of one article file as JSON without touching any warehouse (and withou
 Prefect or Great Expectations, so it answers in about a second); `sitrep eval CORPUS` scores
 extraction against gold facts. `sitrep serve` and `sitrep ui` (flows/serve.py) run it on a
 schedule and start the Prefect UI. `sitrep export` (flows/export.py) writes the published
-warehouse as ACLED-like or Air Force-like CSV, or as Parquet.
+warehouse as ACLED-like or Air Force-like CSV, or as Parquet. `sitrep report` (flows/report.py)
+writes the published warehouse as one static HTML page with charts.
 
 Exit codes: 0 published (or extract/eval done), 1 publish blocked by the quality gate, run
 failed, or eval below its threshold, 2 usage error, 3 another run holds the warehouse lock.
@@ -25,11 +26,16 @@ from typing import Any
 
 from flows import commands as ops_commands
 from flows import export as export_commands
+from flows import feeds_cli as feeds_commands
+from flows import report as report_commands
 from flows import serve as serve_commands
 from flows.server import adopt_running_server
 from flows.settings import REPO_ROOT, load_settings
 
 EXIT_OK, EXIT_BLOCKED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+DASK_HELP = ("extract on Dask: a scheduler address (tcp://HOST:8786) or 'local' for a cluster "
+             "of SITREP_WORKERS processes (default: $SITREP_DASK, else a local process pool; "
+             "see docs/scaling.md)")
 
 
 def prefect_defaults() -> None:
@@ -58,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "warehouse/warehouse.duckdb)")
     run.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                      help="wait this long for another run to finish (default: fail at once)")
+    run.add_argument("--dask", metavar="ADDRESS|local", help=DASK_HELP)
+    run.add_argument("--sources", type=Path, help=feeds_commands.SOURCES_HELP)
     extract = sub.add_parser("extract", help="print the facts of one article file as JSON")
     extract.add_argument("file", type=Path, help="a .txt, .md, .html or .jsonl article file")
     evaluate = sub.add_parser(
@@ -76,7 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--seed", type=int, default=1, help="same seed, same corpus (default 1)")
     ops_commands.add_parsers(sub)
     export_commands.add_parsers(sub)
+    feeds_commands.add_parsers(sub)
+    report_commands.add_parsers(sub)
     serve_commands.add_parsers(sub)
+    sub.choices["serve"].add_argument("--dask", metavar="ADDRESS|local", help=DASK_HELP)
     return parser
 
 
@@ -86,6 +97,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    if getattr(args, "dask", None):
+        problem = _use_dask(args.dask)
+        if problem:
+            print(f"sitrep {args.command}: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     if args.command == "extract":
         return _extract(args.file)
     if args.command == "eval":
@@ -96,8 +112,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ops_commands.main(args)
     if args.command in export_commands.COMMANDS:
         return export_commands.main(args)
+    if args.command in feeds_commands.COMMANDS:
+        return feeds_commands.main(args)
+    if args.command in report_commands.COMMANDS:
+        return report_commands.main(args)
     if args.command in serve_commands.COMMANDS:
         return serve_commands.main(args)
+    problem = feeds_commands.use_sources(args.sources)  # checked before Prefect starts
+    if problem:
+        print(f"sitrep run: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     return _run(args.landing, args.warehouse, args.wait)
 
 
@@ -182,6 +206,20 @@ def _run(landing: Path | None, warehouse: Path | None, wait: float) -> int:
                             warehouse=str(settings.warehouse_path), run_id=run_id,
                             wait_seconds=wait, return_state=True)
     return report_outcome("run", settings, run_id, state)
+
+
+def _use_dask(address: str) -> str | None:
+    """Hand extraction to Dask in the runs this process starts; a problem, or None.
+
+    The flow reads SITREP_DASK like every other setting, so the flag goes through the
+    environment, which also reaches the runs `sitrep serve` starts.
+    """
+    if address != "local" and ":" not in address:
+        return (f"--dask {address!r}: expected a scheduler address such as "
+                "tcp://127.0.0.1:8786, or the word local")
+    os.environ["SITREP_DASK"] = address
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # no per-worker chatter
+    return None
 
 
 def _progress_logging() -> None:

@@ -117,8 +117,20 @@ class Reject:
 
 # Every separator str.splitlines() knows becomes "\n", so `text.split("\n")` and offsets agree.
 _LINE_BREAKS = re.compile("\r\n|[\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\ufeff]")
 _EXTRA_BLANK_LINES = re.compile(r"\n{4,}")
+
+
+_BREAK_CHARS = "\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+_DROP_CONTROLS = dict.fromkeys(
+    [*range(0x00, 0x09), *range(0x0E, 0x1C), 0x1F, *range(0x7F, 0x85), *range(0x86, 0xA0),
+     0xFEFF])
+
+
+def unify_line_breaks(text: str) -> str:
+    """Every line separator becomes "\\n" (a substring test first: most texts have none)."""
+    if any(ch in text for ch in _BREAK_CHARS):
+        return _LINE_BREAKS.sub("\n", text)
+    return text
 
 
 def normalise_text(text: str) -> str:
@@ -128,9 +140,10 @@ def normalise_text(text: str) -> str:
     NFC, trailing whitespace leaves every line, runs of three or more blank lines shrink to
     two, and the whole is stripped. Applying it twice changes nothing.
     """
-    text = _LINE_BREAKS.sub("\n", text)
-    text = _CONTROLS.sub("", text)
-    text = unicodedata.normalize("NFC", text)
+    text = unify_line_breaks(text)
+    text = text.translate(_DROP_CONTROLS)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     text = _EXTRA_BLANK_LINES.sub("\n\n\n", text)
     return text.strip()
@@ -505,7 +518,7 @@ def _plausible(text: str) -> bool:
 
 
 def _read_text_article(name: str, digest: str, text: str) -> RawArticle:
-    fields, body = split_front_matter(_LINE_BREAKS.sub("\n", text))
+    fields, body = split_front_matter(unify_line_breaks(text))
     body = normalise_text(body)
     meta = _checked(fields)
     if not body:

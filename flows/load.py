@@ -12,10 +12,14 @@ ledger row nor a reject until its bytes hold still.
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Sequence
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -165,12 +169,22 @@ def load_raw(work_db: Path | str, files: Sequence[LandingFileLike],
              articles: Sequence[RawArticleLike], rejects: Sequence[RejectLike],
              run_id: str, now: datetime | None = None) -> IngestStats:
     """Record files, new articles and rejects in one transaction; return what was new."""
-    params = {"run_id": run_id, "now": now or datetime.now()}
     with work_connection(work_db) as con:
-        con.register("incoming_files", files_table(files, articles, rejects))
-        con.register("incoming_articles", articles_table(articles))
-        con.register("incoming_rejects", rejects_table(rejects))
         before = _counts(con)
+        _load_chunk(con, files, articles, rejects, run_id, now or datetime.now())
+        after = _counts(con)
+        return _stats(con, run_id, len(files), len(articles), before, after)
+
+
+def _load_chunk(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFileLike],
+                articles: Sequence[RawArticleLike], rejects: Sequence[RejectLike],
+                run_id: str, now: datetime) -> None:
+    """One chunk of landing files, their articles and rejects: all of it or none of it."""
+    params = {"run_id": run_id, "now": now}
+    con.register("incoming_files", files_table(files, articles, rejects))
+    con.register("incoming_articles", articles_table(articles))
+    con.register("incoming_rejects", rejects_table(rejects))
+    try:
         con.execute("begin transaction")
         try:
             for name in ("010_landing_file.sql", "020_duplicate_article.sql",
@@ -180,24 +194,29 @@ def load_raw(work_db: Path | str, files: Sequence[LandingFileLike],
             con.execute("rollback")
             raise
         con.execute("commit")
-        after = _counts(con)
-        by_reason = dict(con.execute(
-            "select reason, count(*) from raw.reject where run_id = $run_id "
-            "group by reason order by reason", {"run_id": run_id}).fetchall())
+    finally:
+        for name in ("incoming_files", "incoming_articles", "incoming_rejects"):
+            con.unregister(name)
+
+
+def _stats(con: duckdb.DuckDBPyConnection, run_id: str, files: int, articles: int,
+           before: tuple[int, int], after: tuple[int, int]) -> IngestStats:
+    by_reason = dict(con.execute(
+        "select reason, count(*) from raw.reject where run_id = $run_id "
+        "group by reason order by reason", {"run_id": run_id}).fetchall())
     return IngestStats(
-        files_seen=len(files), files_new=after[0] - before[0],
-        articles_read=len(articles), articles_new=after[1] - before[1],
+        files_seen=files, files_new=after[0] - before[0],
+        articles_read=articles, articles_new=after[1] - before[1],
         duplicates=int(by_reason.get("duplicate", 0)),
         rejected={str(k): int(v) for k, v in by_reason.items()},
     )
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    row = con.execute(
+    rows = con.execute(
         "select (select count(*) from raw.landing_file), (select count(*) from raw.article)"
-    ).fetchone()
-    assert row is not None
-    return int(row[0]), int(row[1])
+    ).fetchall()
+    return int(rows[0][0]), int(rows[0][1])
 
 
 @dataclass(frozen=True)
@@ -231,28 +250,106 @@ def discover_new(landing_dir: Path | str, work_db: Path | str, max_file_bytes: i
     return new_files, rejects, len(files)
 
 
-def ingest_files(work_db: Path | str, files: Sequence[LandingFile],
-                 discovery_rejects: Sequence[RejectLike], max_file_bytes: int,
-                 run_id: str) -> IngestStats:
-    """Read new landing files and load their articles and rejects into raw.
+# Landing files are read and loaded in chunks, so memory holds one chunk (per process) at a
+# time however big the landing is. Each chunk is one transaction: a run killed between chunks
+# leaves whole chunks in the ledger and the next run reads the rest.
+CHUNK_FILES = 500
+CHUNK_BYTES = 32 * 1024 * 1024
 
-    A file that changed since discovery is not recorded at all: the next run reads it whole.
-    """
+
+def chunk_files(files: Sequence[LandingFile], max_files: int = CHUNK_FILES,
+                max_bytes: int = CHUNK_BYTES) -> list[list[LandingFile]]:
+    """Files in landing order, cut into chunks of at most `max_files` files / `max_bytes`."""
+    chunks: list[list[LandingFile]] = []
+    current: list[LandingFile] = []
+    size = 0
+    for f in files:
+        if current and (len(current) >= max_files or size + f.size > max_bytes):
+            chunks.append(current)
+            current, size = [], 0
+        current.append(f)
+        size += f.size
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+@dataclass
+class ReadChunk:
+    """What reading one chunk of landing files gave (picklable: it crosses processes)."""
+
+    settled: list[LandingFile]
+    articles: list[RawArticleLike]
+    rejects: list[RejectLike]
+    deferred: list[str]  # names of files that changed while they were read
+
+
+def read_chunk(files: Sequence[LandingFile], max_file_bytes: int) -> ReadChunk:
+    """Read a chunk of landing files (in a worker process when there are several chunks)."""
     from flows.ingest import read_settled
 
-    articles: list[RawArticleLike] = []
-    rejects: list[RejectLike] = list(discovery_rejects)
-    settled: list[LandingFile] = []
+    out = ReadChunk([], [], [], [])
     for f in files:
         outcome = read_settled(f, max_file_bytes)
         if outcome is None:
-            log.info("%s changed while it was read; left for the next run", f.name)
+            out.deferred.append(f.name)
             continue
-        settled.append(f)
-        articles.extend(outcome[0])
-        rejects.extend(outcome[1])
-    stats = load_raw(work_db, settled, articles, rejects, run_id)
-    stats.deferred = len(files) - len(settled)
+        out.settled.append(f)
+        out.articles.extend(outcome[0])
+        out.rejects.extend(outcome[1])
+    return out
+
+
+def _read_chunks(chunks: Sequence[Sequence[LandingFile]], max_file_bytes: int,
+                 workers: int) -> Iterator[ReadChunk]:
+    """Chunks read in order, on `workers` processes, with at most a few chunks in flight."""
+    if workers <= 1 or len(chunks) <= 1 or os.environ.get("SITREP_FAULT"):
+        for chunk in chunks:
+            yield read_chunk(chunk, max_file_bytes)
+        return
+    context = multiprocessing.get_context("spawn")  # no fork under Prefect's threads
+    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
+                             mp_context=context) as pool:
+        pending: deque[Future[ReadChunk]] = deque()
+        queued = iter(chunks)
+        for chunk in islice(queued, workers + 1):
+            pending.append(pool.submit(read_chunk, list(chunk), max_file_bytes))
+        while pending:
+            result = pending.popleft().result()
+            following = next(queued, None)
+            if following is not None:
+                pending.append(pool.submit(read_chunk, list(following), max_file_bytes))
+            yield result
+
+
+def ingest_files(work_db: Path | str, files: Sequence[LandingFile],
+                 discovery_rejects: Sequence[RejectLike], max_file_bytes: int,
+                 run_id: str, workers: int = 1,
+                 progress: Callable[[int, int], None] | None = None) -> IngestStats:
+    """Read new landing files and load their articles and rejects into raw, chunk by chunk.
+
+    A file that changed since discovery is not recorded at all: the next run reads it whole.
+    `progress(files_done, files_total)` is called after each chunk.
+    """
+    chunks = chunk_files(files)
+    now = datetime.now()
+    read = deferred = done = 0
+    with work_connection(work_db) as con:
+        before = _counts(con)
+        if discovery_rejects:
+            _load_chunk(con, [], [], discovery_rejects, run_id, now)
+        for chunk, result in zip(chunks, _read_chunks(chunks, max_file_bytes, workers),
+                                 strict=True):
+            for name in result.deferred:
+                log.info("%s changed while it was read; left for the next run", name)
+            _load_chunk(con, result.settled, result.articles, result.rejects, run_id, now)
+            read += len(result.articles)
+            deferred += len(result.deferred)
+            done += len(chunk)
+            if progress:
+                progress(done, len(files))
+        stats = _stats(con, run_id, len(files), read, before, _counts(con))
+    stats.deferred = deferred
     return stats
 
 

@@ -24,7 +24,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
-from flows import load, publish, run_report, staging, validate
+from flows import feeds, load, progress, publish, run_report, staging, validate
 from flows.settings import Settings, load_settings
 
 log = logging.getLogger("sitrep.pipeline")
@@ -46,6 +46,7 @@ class RunSummary:
     files_new: int = 0
     articles_read: int = 0
     articles_new: int = 0
+    items_fetched: int = 0  # new feed items and pages written to the landing folder
     rejected: dict[str, int] = field(default_factory=dict)
     articles_extracted: int = 0
     facts_extracted: dict[str, int] = field(default_factory=dict)
@@ -79,6 +80,7 @@ class RunSummary:
         lines = [
             f"run {self.run_id}: {self.status.upper()}"
             + (f" -- {self.message}" if self.message and not self.blocking else ""),
+            f"fetched from feeds/pages: {self.items_fetched} new items",
             f"landing files: {self.files_seen} seen, {self.files_new} new ({self.landing_dir})",
             f"articles: {self.articles_read} read, {self.articles_new} new, "
             f"{self.articles_extracted} extracted",
@@ -101,6 +103,7 @@ class RunSummary:
         rows = [
             "# Sitrep run", "", f"{verdict}", "", f"Warehouse: `{self.warehouse_path}`", "",
             "| what | count |", "| --- | --- |",
+            f"| items fetched from feeds / pages | {self.items_fetched} |",
             f"| landing files seen / new | {self.files_seen} / {self.files_new} |",
             f"| articles read / new / extracted | {self.articles_read} / "
             f"{self.articles_new} / {self.articles_extracted} |",
@@ -152,6 +155,10 @@ def step_summarise(summary: RunSummary, report: validate.ValidationReport | None
                    artifacts: bool) -> str:
     """Render the run report; inside a flow, also publish it as Prefect artifacts."""
     text = summary.markdown() + run_report.docs_markdown(summary.warehouse_path, summary.run_id)
+    if summary.published:  # the HTML report; a failure to build it is only a warning
+        from flows.report_serve import report_section
+
+        text += report_section(summary.warehouse_path, summary.run_id, artifacts)
     if artifacts:
         create_markdown_artifact(key="sitrep-run-summary", markdown=text,
                                  description=f"Sitrep run {summary.run_id}")
@@ -172,6 +179,27 @@ RETRIES = 2
 BACKOFF: list[float] = [1.0, 5.0]
 
 
+def step_fetch(sources_path: str, landing_dir: str, work_db: str,
+               run_id: str) -> feeds.FetchResult:
+    """New items of the configured feeds and pages into the landing folder (flows/feeds.py).
+
+    A dead source is a reject in the result, never an exception; only a broken sources file
+    raises, as the operator has to fix it.
+    """
+    return feeds.fetch_sources(Path(sources_path), Path(landing_dir), work_db, run_id)
+
+
+# No retries: a source that fails is already a reject, and the fetch retries per request.
+@task(name="fetch-sources", cache_policy=NO_CACHE)
+def fetch_task(sources_path: str, landing_dir: str, work_db: str,
+               run_id: str) -> feeds.FetchResult:
+    result = step_fetch(sources_path, landing_dir, work_db, run_id)
+    logger = get_run_logger()
+    for line in result.text().splitlines():
+        logger.info("%s", line)
+    return result
+
+
 @task(name="discover-landing-files", retries=RETRIES, retry_delay_seconds=BACKOFF,
       cache_policy=NO_CACHE)
 def discover_task(landing_dir: str, work_db: str, max_file_bytes: int) -> tuple[Any, Any, int]:
@@ -180,11 +208,19 @@ def discover_task(landing_dir: str, work_db: str, max_file_bytes: int) -> tuple[
     return files, rejects, seen
 
 
+def step_ingest(work_db: str, files: list[Any], rejects: list[Any], max_file_bytes: int,
+                run_id: str, workers: int = 1) -> load.IngestStats:
+    """Read new landing files into raw in chunks (on `workers` processes), with progress."""
+    with progress.tracker("ingest", "sitrep-ingest-progress", len(files), "files") as update:
+        return load.ingest_files(work_db, files, rejects, max_file_bytes, run_id, workers,
+                                 update)
+
+
 @task(name="ingest-raw", retries=RETRIES, retry_delay_seconds=BACKOFF,
       cache_policy=NO_CACHE)
 def ingest_task(work_db: str, files: list[Any], rejects: list[Any], max_file_bytes: int,
-                run_id: str) -> load.IngestStats:
-    stats = load.ingest_files(work_db, files, rejects, max_file_bytes, run_id)
+                run_id: str, workers: int = 1) -> load.IngestStats:
+    stats = step_ingest(work_db, files, rejects, max_file_bytes, run_id, workers)
     get_run_logger().info("ingest: %s", stats)
     return stats
 
@@ -199,21 +235,42 @@ def plan_task(work_db: str, extractor_version: str, batch_size: int) -> list[lis
 
 
 def step_extract(work_db: str, batches: list[list[int]], scratch: str, run_id: str,
-                 workers: int) -> list[staging.BatchResult]:
-    """Extract all batches, side by side on `workers` processes."""
-    def progress(done: int, total: int, result: staging.BatchResult) -> None:
-        log.info("extracted batch %d/%d (%d articles)", done, total, result.articles)
+                 workers: int, dask_address: str | None = None) -> list[staging.BatchResult]:
+    """Extract all batches, side by side on `workers` processes.
 
-    return staging.extract_batches(work_db, batches, scratch, run_id, workers, progress)
+    Dask is offered only inside the Prefect flow (its task runner does the scheduling), so a
+    plain run asked for Dask stops rather than quietly extracting somewhere else.
+    """
+    if dask_address:
+        raise RuntimeError(f"Dask extraction (SITREP_DASK={dask_address}) needs the Prefect "
+                           "flow: use `sitrep run --dask ...`, or unset SITREP_DASK for a "
+                           "plain run")
+
+    total = sum(map(len, batches))
+    articles = 0
+    with progress.tracker("extract", "sitrep-extract-progress", total, "articles") as update:
+        def advance(done: int, n_batches: int, result: staging.BatchResult) -> None:
+            nonlocal articles
+            articles += result.articles + len(result.failures)
+            log.debug("extracted batch %d/%d (%d articles)", done, n_batches, result.articles)
+            update(articles, total)
+
+        return staging.extract_batches(work_db, batches, scratch, run_id, workers, advance)
 
 
 @task(name="extract", cache_policy=NO_CACHE)
 def extract_task(work_db: str, batches: list[list[int]], scratch: str, run_id: str,
-                 workers: int) -> list[staging.BatchResult]:
-    results = step_extract(work_db, batches, scratch, run_id, workers)
-    get_run_logger().info("extracted %d articles in %d batches on %d processes",
-                          sum(r.articles for r in results), len(results),
-                          min(workers, max(len(results), 1)))
+                 workers: int, dask_address: str | None = None) -> list[staging.BatchResult]:
+    if dask_address and batches:  # the `extract-on-dask` subflow (flows/dask_extract.py)
+        from flows.dask_extract import extract_on_dask
+
+        results = extract_on_dask(work_db, batches, scratch, run_id, workers, dask_address)
+        where = f"on Dask ({dask_address})"
+    else:
+        results = step_extract(work_db, batches, scratch, run_id, workers)
+        where = f"on {min(workers, max(len(results), 1))} processes"
+    get_run_logger().info("extracted %d articles in %d batches %s",
+                          sum(r.articles for r in results), len(results), where)
     return results
 
 
@@ -279,14 +336,16 @@ class _Steps:
     validate: Callable[..., Any]
     publish: Callable[..., Any]
     summarise: Callable[..., Any]
+    fetch: Callable[..., Any] | None  # None: a run that reads no sources (e.g. a rebuild)
     artifacts: bool
 
 
-PLAIN_STEPS = _Steps(load.discover_new, load.ingest_files, step_plan, step_extract,
+PLAIN_STEPS = _Steps(load.discover_new, step_ingest, step_plan, step_extract,
                      step_load_staging, publish.build_candidate, validate.validate_candidate,
-                     publish.publish_candidate, step_summarise, artifacts=False)
+                     publish.publish_candidate, step_summarise, step_fetch, artifacts=False)
 PREFECT_STEPS = _Steps(discover_task, ingest_task, plan_task, extract_task, load_staging_task,
-                       build_task, validate_task, publish_task, summarise_task, artifacts=True)
+                       build_task, validate_task, publish_task, summarise_task, fetch_task,
+                       artifacts=True)
 
 
 def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
@@ -305,10 +364,18 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
             log.warning("after an interrupted run: %s", note)
         publish.start_run(work_db, run_id, summary.landing_dir, live_db, EXTRACTOR_VERSION)
         try:
+            fetched = None
+            if steps.fetch is not None and settings.sources_path.exists():  # feeds, pages
+                fetched = steps.fetch(str(settings.sources_path), str(settings.landing_dir),
+                                      work_db, run_id)
+                summary.items_fetched = fetched.items_new
             files, rejects, seen = steps.discover(str(settings.landing_dir), work_db,
                                                   settings.max_file_bytes)
+            if fetched is not None:
+                rejects = [*rejects, *fetched.rejects]
             log.info("landing: %d files, %d new", seen, len(files))
-            stats = steps.ingest(work_db, files, rejects, settings.max_file_bytes, run_id)
+            stats = steps.ingest(work_db, files, rejects, settings.max_file_bytes, run_id,
+                                 settings.workers)
             summary.files_seen, summary.files_new = seen, stats.files_new
             summary.articles_read, summary.articles_new = stats.articles_read, stats.articles_new
             summary.rejected = dict(stats.rejected)
@@ -318,7 +385,8 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
             batches = steps.plan(work_db, EXTRACTOR_VERSION, settings.batch_size)
             log.info("extracting %d articles in %d batches", sum(map(len, batches)),
                      len(batches))
-            results = steps.extract(work_db, batches, str(scratch), run_id, settings.workers)
+            results = steps.extract(work_db, batches, str(scratch), run_id, settings.workers,
+                                    dask_address=settings.dask_address)
             staged = steps.load_staging(work_db, results, run_id)
             summary.articles_extracted = sum(r.articles for r in results)
             summary.facts_extracted = {k: v for k, v in staged.items()

@@ -155,13 +155,28 @@ def publish_candidate(work_db: Path | str, next_db: Path | str, live_db: Path | 
     next_path, live_path = Path(next_db), Path(live_db)
     if not next_path.is_file():  # e.g. a retry after the swap: never publish an empty file
         raise FileNotFoundError(f"no candidate to publish at {next_path}")
+    from flows.validate import make_check_scope
+
     with publish_connection(work_db, next_path) as con:
+        make_check_scope(con, sql_dir)
+        run_sql_file(con, sql_dir / "validate" / "020_current_quarantine.sql",
+                     {"run_id": run_id})
         run_layer(con, "publish", {"run_id": run_id}, sql_dir)
         try:
             events.publish_events(con, run_id, sql_dir)
         except events.EventChecksFailed as exc:
             raise PublishBlocked(str(exc)) from exc
         counts = _fact_counts(con)
+        # the checked rows keep this run's decisions (safe before the swap: they hold for
+        # the same extractions whichever run publishes them next)
+        con.execute("begin transaction")
+        try:
+            run_sql_file(con, sql_dir / "validate" / "030_record_checked.sql",
+                         {"run_id": run_id, "now": datetime.now()})
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
         con.execute("checkpoint pub")
         con.execute("use memory")
         con.execute("detach pub")

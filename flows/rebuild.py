@@ -61,7 +61,7 @@ def _no_discovery(landing_dir: str, work_db: str, max_file_bytes: int
 
 
 def _no_ingest(work_db: str, files: list[Any], rejects: list[Any], max_file_bytes: int,
-               run_id: str) -> load.IngestStats:
+               run_id: str, workers: int = 1) -> load.IngestStats:
     return load.IngestStats()
 
 
@@ -86,8 +86,8 @@ def rebuild_pipeline(settings: Settings | None = None, run_id: str | None = None
     """One rebuild without Prefect; returns the summary (a blocked publish does not raise)."""
     settings = settings or load_settings()
     _ensure_work_db(settings)
-    steps = replace(PLAIN_STEPS, discover=_no_discovery, ingest=_no_ingest, plan=plan_all,
-                    load_staging=_load_current)
+    steps = replace(PLAIN_STEPS, fetch=None, discover=_no_discovery, ingest=_no_ingest,
+                    plan=plan_all, load_staging=_load_current)
     return _orchestrate(settings, run_id or new_run_id(), wait_seconds, steps)
 
 
@@ -97,8 +97,8 @@ def sitrep_rebuild(warehouse: str | None = None, run_id: str | None = None,
     """Re-extract every stored article and republish; Failed (with why) when the gate blocks."""
     settings = load_settings().with_overrides(None, Path(warehouse) if warehouse else None)
     _ensure_work_db(settings)
-    steps = replace(PREFECT_STEPS, discover=_no_discovery, ingest=_no_ingest, plan=plan_all,
-                    load_staging=_load_current)
+    steps = replace(PREFECT_STEPS, fetch=None, discover=_no_discovery, ingest=_no_ingest,
+                    plan=plan_all, load_staging=_load_current)
     summary = _orchestrate(settings, run_id or new_run_id(), wait_seconds, steps)
     get_run_logger().info("%s", summary.text())
     if summary.status == "blocked":

@@ -3,7 +3,9 @@
 `sitrep serve` makes sure a Prefect server answers at the configured API URL (starting one on
 127.0.0.1:4200 when none does: schedules need a real server), then serves the deployment
 `sitrep-pipeline/scheduled` from this process. Each scheduled run is an ordinary
-`sitrep-pipeline` run, so it processes only the landing files not seen before.
+`sitrep-pipeline` run, so it processes only the landing files not seen before. While it
+runs, the HTML reports and Data Docs of the warehouse are served on 127.0.0.1 (port
+`SITREP_REPORTS_PORT`, default 4280; flows/report_serve.py) so the runs can link them.
 
 No two runs write at once:
 - the deployment has a concurrency limit of 1 that queues (`ENQUEUE`) a run that comes due,
@@ -29,6 +31,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from flows.report_serve import ReportServer, start_report_server
 from flows.server import (
     LocalServer,
     ServerError,
@@ -128,14 +131,18 @@ def serve(settings: Settings, schedule: Schedule, wait_seconds: float = SCHEDULE
     """Run the scheduled service until Ctrl-C or SIGTERM; 0 on a clean stop, 1 if it fails."""
     previous = _stoppable()
     server: LocalServer | None = None
+    reports: ReportServer | None = None
     started_here = False
     try:
         server = _server(out, "sitrep serve")
         started_here = server.started_here
         os.environ["PREFECT_API_URL"] = server.api_url
+        # Runs link their HTML report and Data Docs over http (the UI cannot open file://).
+        reports = start_report_server(settings.state_dir)
         _say(out, f"sitrep serve: serving {FLOW_NAME}/{DEPLOYMENT_NAME} {schedule.describe()}: "
                   f"landing {settings.landing_dir} -> warehouse {settings.warehouse_path}")
-        _say(out, f"sitrep serve: run history at {server.ui_url}/runs; Ctrl-C to stop")
+        _say(out, f"sitrep serve: run history at {server.ui_url}/runs; reports at "
+                  f"{reports.url}/reports/latest.html; Ctrl-C to stop")
         _serve_deployment(settings, schedule, wait_seconds)
     except ServerError as exc:
         _say(out, f"sitrep serve: {exc}")
@@ -145,6 +152,8 @@ def serve(settings: Settings, schedule: Schedule, wait_seconds: float = SCHEDULE
     finally:
         for sig in _STOP_SIGNALS:  # a second signal must not cut the stop short
             signal.signal(sig, signal.SIG_IGN)
+        if reports is not None:
+            reports.stop()
         if server is not None:
             server.stop()  # only stops a server this process started
         _restore(previous)

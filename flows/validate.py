@@ -126,6 +126,8 @@ def validate_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
     checkpoint("validate")
     suites = load_suites(expectations_dir)
     with publish_connection(work_db, next_db) as con:
+        scoped = make_check_scope(con, sql_dir)
+        log.info("checking the fact rows of %d articles not checked before", scoped)
         report, quarantine = run_suites(con, run_id, suites, sql_dir)
         _record(con, report, quarantine)
     counts = Counter(f"{q.table_name}.{q.check_name}" for q in quarantine)
@@ -137,10 +139,29 @@ def validate_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
     return report
 
 
+def full_checks() -> bool:
+    """SITREP_FULL_CHECKS=1 makes every run check every fact row, not only new ones."""
+    return os.environ.get("SITREP_FULL_CHECKS", "").strip().lower() in ("1", "true", "yes")
+
+
+def make_check_scope(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> int:
+    """The temp table `check_scope`: articles whose fact rows this run checks; returns how many.
+
+    Rows checked by an earlier published run keep that run's decisions until their article
+    is extracted again, so an incremental run checks only what is new.
+    """
+    run_sql_file(con, sql_dir / "validate" / "010_check_scope.sql",
+                 {"full_checks": full_checks()})
+    rows = con.execute("select count(*) from check_scope").fetchall()
+    return int(rows[0][0])
+
+
 def run_suites(con: duckdb.DuckDBPyConnection, run_id: str, suites: list[Suite],
                sql_dir: Path = SQL_DIR) -> tuple[ValidationReport, list[QuarantinedRow]]:
     """Run suites on the tables of an open connection; record nothing (the caller does)."""
     report = ValidationReport(run_id)
+    if not _has_table(con, "check_scope"):
+        make_check_scope(con, sql_dir)
     quarantine: list[QuarantinedRow] = []
     runner = _GxRunner()
     evidence = _article_ids(con)
@@ -176,6 +197,12 @@ def recorded_counts(work_db: Path | str, run_id: str) -> tuple[int, int]:
             "select count(*) filter (where success), count(*) filter (where not success) "
             "from audit.quality_results where run_id = $run_id", {"run_id": run_id}).fetchone()
     return (int(row[0]), int(row[1])) if row else (0, 0)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute("select count(*) from duckdb_tables() where table_name = $name",
+                       {"name": name}).fetchall()
+    return bool(rows[0][0])
 
 
 def _article_ids(con: duckdb.DuckDBPyConnection) -> dict[int, str | None]:
@@ -274,6 +301,11 @@ class _GxRunner:
                 detail = f"could not run: {str(info.get('exception_message', ''))[:300]}"
             else:
                 detail = _detail(body)
+                where = [_plain(item.get(key_col)) for item in
+                         (body.get("unexpected_index_list") or [])[:5]
+                         if key_col and isinstance(item, dict)]
+                if where and not res.success:
+                    detail += f" at {key_col} {where}"
             results.append(CheckResult(
                 suite.name, check, cfg.type, ",".join(columns), level, bool(res.success),
                 _int(body.get("element_count")), _int(body.get("unexpected_count")), detail))

@@ -27,6 +27,11 @@ os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# A developer's own sources.toml must not make tests fetch from the network; tests that
+# exercise feeds point SITREP_SOURCES (or Settings.sources_path) at their local server.
+os.environ["SITREP_SOURCES"] = str(Path(_PREFECT_HOME) / "no-sources.toml")
+os.environ.pop("SITREP_DASK", None)
+os.environ.pop("SITREP_FULL_CHECKS", None)
 
 from flows.extract.model import (  # noqa: E402 -- after the environment above
     Actor,

@@ -154,7 +154,8 @@ def test_duplicate_keys_in_staging_block_the_publish(
     summary = run_pipeline(wh_settings)
 
     assert summary.status == "blocked"
-    assert any("casualty_key_unique" in b for b in summary.blocking)
+    # the duplicated rows were checked by the first run, so the whole-table count catches it
+    assert any("fact_keys_unique_in_whole_table" in b for b in summary.blocking)
     assert _sha(wh_settings.warehouse_path) == before
 
 
@@ -192,7 +193,9 @@ def test_keys_resolve_and_published_rows_match_their_dimensions(
 
     report = validate_candidate(work, nxt, "fk-run")
 
-    assert any("weapon_key_resolves" in b for b in report.blocking)
+    # those rows were checked by the first run: the whole-table count catches it, by table
+    assert any("fact_weapons_resolve_in_whole_table" in b and "fact_strike" in b
+               for b in report.blocking)
 
 
 def test_gate_results_are_published_with_the_warehouse(
@@ -227,7 +230,8 @@ def test_publish_after_gate_keeps_unquarantined_rows(
     counts = build_candidate(work, nxt, "step-run")
     assert counts["fact_strike"] == 2
     report = validate_candidate(work, nxt, "step-run")
-    assert not report.blocked and report.quarantined_rows == 1
+    # the run above checked these rows; its decision holds without checking them again
+    assert not report.blocked and report.quarantined_rows == 0
     live = wh_settings.warehouse_path.with_name("stepwise.duckdb")
     published = publish_candidate(work, nxt, live, "step-run")
     assert published["fact_strike"] == 1
@@ -246,3 +250,76 @@ def test_missile_cap_applies_to_one_attack_not_to_period_totals(
     published = _published(wh_settings, "select launched from fact_strike")
     assert quarantined == ([("missiles_of_one_type_plausible",)] if held else [])
     assert published == ([] if held else [(300,)])
+
+
+def _checked_rows(settings: Settings, run_id: str, check: str) -> int | None:
+    with duckdb.connect(str(settings.work_db_path), read_only=True) as con:
+        row = con.execute("select element_count from audit.quality_results "
+                          "where run_id = ? and check_name = ?", [run_id, check]).fetchone()
+    return None if row is None else row[0]
+
+
+def test_a_run_checks_only_rows_not_checked_before_and_keeps_earlier_quarantine(
+        wh_settings: Settings, scripted: ScriptedExtractor) -> None:
+    _script(scripted)
+    write_article(wh_settings.landing_dir, "odesa.txt", f"{DRONES} {MISSILES}")
+    write_article(wh_settings.landing_dir, "huge.txt", HUGE)
+    first = run_pipeline(wh_settings)
+    assert first.status == "published"
+    assert _checked_rows(wh_settings, first.run_id, "casualty_key_not_null") == 1
+
+    write_article(wh_settings.landing_dir, "calm.txt", CALM)
+    second = run_pipeline(wh_settings)
+
+    assert second.status == "published"
+    # only the new article's casualty row was checked this time ...
+    assert _checked_rows(wh_settings, second.run_id, "casualty_key_not_null") == 1
+    assert _checked_rows(wh_settings, second.run_id, "strike_key_not_null") == 0
+    # ... the whole-table counts still cover every row ...
+    assert _checked_rows(wh_settings, second.run_id, "fact_keys_unique_in_whole_table") == 4
+    # ... and the rows the first run held back stay held back, with that run's decision
+    held = _published(wh_settings, "select check_name, run_id from quarantine "
+                                   "order by check_name")
+    assert held == [("intercepted_not_above_launched", first.run_id),
+                    ("killed_in_one_incident_plausible", first.run_id)]
+    assert _published(wh_settings, "select killed from fact_casualty") == [(2,)]
+    assert _published(wh_settings, "select count(*) from fact_strike") == [(1,)]
+
+
+def test_full_checks_check_every_row_again(
+        wh_settings: Settings, scripted: ScriptedExtractor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _script(scripted)
+    write_article(wh_settings.landing_dir, "huge.txt", HUGE)
+    run_pipeline(wh_settings)
+    write_article(wh_settings.landing_dir, "calm.txt", CALM)
+    monkeypatch.setenv("SITREP_FULL_CHECKS", "1")
+
+    second = run_pipeline(wh_settings)
+
+    assert _checked_rows(wh_settings, second.run_id, "casualty_key_not_null") == 2
+    held = _published(wh_settings, "select check_name, run_id from quarantine")
+    assert held == [("killed_in_one_incident_plausible", second.run_id)]
+
+
+def test_a_blocked_run_leaves_its_rows_to_be_checked_next_time(
+        wh_settings: Settings, scripted: ScriptedExtractor) -> None:
+    _script(scripted)
+    write_article(wh_settings.landing_dir, "calm.txt", CALM)
+    run_pipeline(wh_settings)
+    write_article(wh_settings.landing_dir, "huge.txt", HUGE)
+    with duckdb.connect(str(wh_settings.work_db_path)) as con:
+        con.execute("insert into staging.casualty select * from staging.casualty")
+    blocked = run_pipeline(wh_settings)
+    assert blocked.status == "blocked"
+    with duckdb.connect(str(wh_settings.work_db_path)) as con:
+        con.execute("create or replace table staging.casualty as "
+                    "select distinct * from staging.casualty")
+
+    third = run_pipeline(wh_settings)
+
+    assert third.status == "published"
+    assert third.articles_extracted == 0  # extracted by the blocked run, checked only now
+    assert _checked_rows(wh_settings, third.run_id, "casualty_key_not_null") == 1
+    assert _published(wh_settings, "select check_name, run_id from quarantine") == [
+        ("killed_in_one_incident_plausible", third.run_id)]

@@ -1,7 +1,9 @@
 -- The frame the fact_aid_pledge suite validates.
 with
 pledges as (
+    -- only the rows this run checks (sql/validate/010_check_scope.sql)
     select * from fact_aid_pledge
+    where article_key in (select article_key from check_scope)
 ),
 articles as (
     select

@@ -1,7 +1,9 @@
 -- The frame the fact_casualty suite validates.
 with
 casualties as (
+    -- only the rows this run checks (sql/validate/010_check_scope.sql)
     select * from fact_casualty
+    where article_key in (select article_key from check_scope)
 ),
 staged as (
     select

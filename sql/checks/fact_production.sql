@@ -1,7 +1,9 @@
 -- The frame the fact_production suite validates.
 with
 production as (
+    -- only the rows this run checks (sql/validate/010_check_scope.sql)
     select * from fact_production
+    where article_key in (select article_key from check_scope)
 ),
 staged as (
     select

@@ -2,7 +2,9 @@
 -- read them, and helper columns for checks that need other tables.
 with
 strikes as (
+    -- only the rows this run checks (sql/validate/010_check_scope.sql)
     select * from fact_strike
+    where article_key in (select article_key from check_scope)
 ),
 staged as (
     select

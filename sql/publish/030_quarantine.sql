@@ -1,9 +1,9 @@
--- quarantine: fact rows held back from this published version, with check and evidence.
+-- quarantine: fact rows held back from this published version, with check and evidence
+-- (run_id is the run whose checks held the row back).
 create or replace table quarantine as
 with
 quarantined as (
-    select * from work.audit.quarantine
-    where run_id = $run_id
+    select * from current_quarantine
 )
 select
     table_name,
