@@ -13,7 +13,18 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flows.events import Mention, compatible, event_key, group_mentions, resolve
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from flows.events import (
+    Mention,
+    _Shape,
+    compatible,
+    event_key,
+    frame_compatible,
+    group_mentions,
+    resolve,
+)
 from flows.warehouse import stable_key
 
 NIGHT = date(2025, 10, 14)
@@ -198,3 +209,36 @@ def test_the_event_key_is_that_of_the_first_fact_received_and_survives_new_repor
                            ingested_at=MORNING + timedelta(days=1))
     after = resolve([first, later, late_arrival])
     assert after[first.fact] == after[later.fact] == after[late_arrival.fact] == before
+
+
+_PLACES = [(None, None, None, 0), (11, "Kharkiv Oblast", "city", 3),
+           (12, "Kharkiv Oblast", "region", 1), (13, "Odesa Oblast", "city", 3),
+           (14, None, "city", 3), (15, None, "area", 0)]
+_WEAPONS = [("drone", "attack drone", "Shahed-136", 3), ("drone", None, None, 1),
+            ("missile", "cruise missile", None, 2), (None, None, None, 0)]
+
+
+@st.composite
+def _mentions(draw: st.DrawFn) -> Mention:
+    loc, admin1, loc_type, rank = draw(st.sampled_from(_PLACES))
+    category, sub, model, weapon_rank = draw(st.sampled_from(_WEAPONS))
+    day = date(2024, 3, 10) + timedelta(days=draw(st.integers(0, 2)))
+    return Mention(
+        fact_table="fact_strike", fact_key=draw(st.integers(1, 10**6)), kind="strike",
+        article_key=draw(st.integers(1, 4)), published_at=datetime(2024, 3, 12, 9),
+        event_date=day, date_precision="day", date_from=day, date_to=day,
+        location_key=loc, location_type=loc_type, admin1=admin1, place_rank=rank,
+        actor_key=draw(st.sampled_from([None, 1, 2])), weapon_category=category,
+        weapon_subcategory=sub, weapon_model=model, weapon_rank=weapon_rank,
+        figure=draw(st.sampled_from([None, 10.0, 12.0, 40.0])))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_mentions(), min_size=1, max_size=4), _mentions())
+def test_the_candidate_filter_never_rules_out_a_compatible_event(
+        members: list[Mention], m: Mention) -> None:
+    shape = _Shape()
+    for x in members:
+        shape.add(x)
+    if all(frame_compatible(m, x) for x in members):
+        assert shape.may_fit(m)
