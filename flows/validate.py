@@ -165,10 +165,15 @@ def run_suites(con: duckdb.DuckDBPyConnection, run_id: str, suites: list[Suite],
     quarantine: list[QuarantinedRow] = []
     runner = _GxRunner()
     evidence = _article_ids(con)
+    scoped = int(con.execute("select count(*) from check_scope").fetchall()[0][0])
+    n_chunks = max(1, math.ceil(scoped / check_chunk_articles()))
     for suite in suites:
         frame_file = suite.frame_sql.removeprefix("sql/")
         try:
-            frame = con.sql(read_sql(frame_file, sql_dir)).df()
+            query = read_sql(frame_file, sql_dir)
+            chunks = n_chunks if "check_scope" in query else 1
+            results, rows = _run_in_chunks(con, runner, suite, query, chunks, evidence,
+                                           sql_dir)
         except (duckdb.Error, OSError) as exc:
             reason = f"{suite.table}: cannot read the table for checks ({exc})"
             report.results.append(CheckResult(
@@ -176,13 +181,59 @@ def run_suites(con: duckdb.DuckDBPyConnection, run_id: str, suites: list[Suite],
                 None, None, reason))
             report.blocking.append(reason)
             continue
-        results, rows = runner.run(suite, frame, evidence)
         report.results.extend(results)
         quarantine.extend(rows)
         for r in results:
             if not r.success and r.level == BATCH:
                 report.blocking.append(f"{suite.table}: {r.check_name} failed ({r.detail})")
     return report, quarantine
+
+
+def check_chunk_articles() -> int:
+    """Articles per slice when a run checks many (SITREP_CHECK_CHUNK, default 20,000)."""
+    value = os.environ.get("SITREP_CHECK_CHUNK", "")
+    return max(int(value), 1) if value.strip().isdigit() else 20_000
+
+
+def _run_in_chunks(con: duckdb.DuckDBPyConnection, runner: _GxRunner, suite: Suite,
+                   query: str, n_chunks: int, evidence: dict[int, str | None],
+                   sql_dir: Path) -> tuple[list[CheckResult], list[QuarantinedRow]]:
+    """One suite over its frame, a slice of the check scope at a time when it is large.
+
+    Row checks are per row, so slices add up exactly; keys unique across slices are the
+    integrity suite's job (whole tables, in SQL).
+    """
+    if n_chunks <= 1:
+        return runner.run(suite, con.sql(query).df(), evidence)
+    per_chunk: list[list[CheckResult]] = []
+    rows: list[QuarantinedRow] = []
+    run_sql_file(con, sql_dir / "validate" / "016_scope_whole.sql")
+    try:
+        for chunk in range(n_chunks):
+            run_sql_file(con, sql_dir / "validate" / "015_scope_chunk.sql",
+                         {"n_chunks": n_chunks, "chunk": chunk})
+            results, quarantined = runner.run(suite, con.sql(query).df(), evidence)
+            per_chunk.append(results)
+            rows.extend(quarantined)
+    finally:
+        run_sql_file(con, sql_dir / "validate" / "017_scope_restore.sql")
+    return [_merge(parts) for parts in zip(*per_chunk, strict=True)], rows
+
+
+def _merge(parts: tuple[CheckResult, ...]) -> CheckResult:
+    """One check's results over several slices: as if it had run on all of them at once."""
+    first = parts[0]
+    failing = [p for p in parts if not p.success]
+
+    def total(values: list[int | None]) -> int | None:
+        return None if any(v is None for v in values) else sum(v or 0 for v in values)
+
+    return CheckResult(
+        first.suite, first.check_name, first.expectation_type, first.columns,
+        BATCH if any(p.level == BATCH for p in parts) else first.level,
+        not failing, total([p.element_count for p in parts]),
+        total([p.unexpected_count for p in parts]),
+        failing[0].detail if failing else first.detail)
 
 
 def results_table(results: list[CheckResult]) -> pa.Table:
@@ -258,6 +309,7 @@ class _GxRunner:
         self._gx = gx
         self._context = gx.get_context(mode="ephemeral", project_config=config)
         self._source = self._context.data_sources.add_pandas("candidate")
+        self._prepared: dict[str, tuple[Any, Any]] = {}
 
     def run(self, suite: Suite, frame: pd.DataFrame, article_ids: dict[int, str | None],
             ) -> tuple[list[CheckResult], list[QuarantinedRow]]:
@@ -265,17 +317,17 @@ class _GxRunner:
             ExpectationConfiguration,
         )
 
-        gx_suite = self._gx.ExpectationSuite(name=suite.name)
-        by_check: dict[str, dict[str, Any]] = {}
-        for exp in suite.document["expectations"]:
-            meta = dict(exp.get("meta", {}))
-            gx_suite.add_expectation_configuration(ExpectationConfiguration(
-                type=exp["type"], kwargs=exp["kwargs"], meta=meta))
-            by_check[meta["check"]] = exp
-        gx_suite = self._context.suites.add(gx_suite)
-        asset = self._source.add_dataframe_asset(suite.name)
-        batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
-            batch_parameters={"dataframe": frame})
+        by_check = {exp["meta"]["check"]: exp for exp in suite.document["expectations"]}
+        if suite.name not in self._prepared:  # a suite checked in slices is set up once
+            gx_suite = self._gx.ExpectationSuite(name=suite.name)
+            for exp in suite.document["expectations"]:
+                gx_suite.add_expectation_configuration(ExpectationConfiguration(
+                    type=exp["type"], kwargs=exp["kwargs"], meta=dict(exp.get("meta", {}))))
+            asset = self._source.add_dataframe_asset(suite.name)
+            self._prepared[suite.name] = (self._context.suites.add(gx_suite),
+                                          asset.add_batch_definition_whole_dataframe("whole"))
+        gx_suite, definition = self._prepared[suite.name]
+        batch = definition.get_batch(batch_parameters={"dataframe": frame})
         key_col = suite.key if suite.key in frame.columns else None
         result_format: dict[str, Any] = {"result_format": "COMPLETE"}
         if key_col:

@@ -323,3 +323,26 @@ def test_a_blocked_run_leaves_its_rows_to_be_checked_next_time(
     assert _checked_rows(wh_settings, third.run_id, "casualty_key_not_null") == 1
     assert _published(wh_settings, "select check_name, run_id from quarantine") == [
         ("killed_in_one_incident_plausible", third.run_id)]
+
+
+def test_checking_in_slices_gives_the_same_results_as_at_once(
+        wh_settings: Settings, scripted: ScriptedExtractor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _script(scripted)
+    for name, body in [("odesa.txt", f"{DRONES} {MISSILES}"), ("toll.txt", TOLL),
+                       ("huge.txt", HUGE), ("calm.txt", CALM), ("old.txt", OLD)]:
+        write_article(wh_settings.landing_dir, name, body)
+    at_once = run_pipeline(wh_settings)
+    sliced_settings = wh_settings.with_overrides(
+        warehouse=wh_settings.warehouse_path.parent.parent / "sliced" / "warehouse.duckdb")
+    monkeypatch.setenv("SITREP_CHECK_CHUNK", "2")  # five articles: three slices
+
+    sliced = run_pipeline(sliced_settings)
+
+    assert at_once.status == sliced.status == "published"
+    assert sliced.quarantined_by_check == at_once.quarantined_by_check
+    query = ("select suite, check_name, success, element_count, unexpected_count "
+             "from quality_results order by suite, check_name")
+    assert _published(sliced_settings, query) == _published(wh_settings, query)
+    assert _published(sliced_settings, "select row_key from quarantine order by 1") == \
+        _published(wh_settings, "select row_key from quarantine order by 1")

@@ -1,18 +1,25 @@
 -- The frame the integrity suite validates: one row per fact table, counted over the whole
 -- table in SQL (the fact suites check only the rows a run has not checked before, so keys
 -- that collide with older rows and references that no longer resolve are caught here).
+-- `x not in (empty)` is true even for a null x, hence the explicit `is not null`.
 with
 strike as (
     select
         'fact_strike' as table_name,
         count(*) as n_rows,
         count(*) - count(distinct strike_key) as duplicate_keys,
-        count(*) filter (where article_key not in (select article_key from dim_article))
-            as unresolved_articles,
-        count(*) filter (where weapon_key not in (select weapon_key from dim_weapon))
-            as unresolved_weapons,
-        count(*) filter (where location_key not in (select location_key from dim_location))
-            as unresolved_locations,
+        count(*) filter (
+            where article_key is not null
+                and article_key not in (select article_key from dim_article)
+        ) as unresolved_articles,
+        count(*) filter (
+            where weapon_key is not null
+                and weapon_key not in (select weapon_key from dim_weapon)
+        ) as unresolved_weapons,
+        count(*) filter (
+            where location_key is not null
+                and location_key not in (select location_key from dim_location)
+        ) as unresolved_locations,
     from fact_strike
 ),
 casualty as (
@@ -20,11 +27,15 @@ casualty as (
         'fact_casualty' as table_name,
         count(*) as n_rows,
         count(*) - count(distinct casualty_key) as duplicate_keys,
-        count(*) filter (where article_key not in (select article_key from dim_article))
-            as unresolved_articles,
+        count(*) filter (
+            where article_key is not null
+                and article_key not in (select article_key from dim_article)
+        ) as unresolved_articles,
         0 as unresolved_weapons,
-        count(*) filter (where location_key not in (select location_key from dim_location))
-            as unresolved_locations,
+        count(*) filter (
+            where location_key is not null
+                and location_key not in (select location_key from dim_location)
+        ) as unresolved_locations,
     from fact_casualty
 ),
 production as (
@@ -32,10 +43,14 @@ production as (
         'fact_production' as table_name,
         count(*) as n_rows,
         count(*) - count(distinct production_key) as duplicate_keys,
-        count(*) filter (where article_key not in (select article_key from dim_article))
-            as unresolved_articles,
-        count(*) filter (where weapon_key not in (select weapon_key from dim_weapon))
-            as unresolved_weapons,
+        count(*) filter (
+            where article_key is not null
+                and article_key not in (select article_key from dim_article)
+        ) as unresolved_articles,
+        count(*) filter (
+            where weapon_key is not null
+                and weapon_key not in (select weapon_key from dim_weapon)
+        ) as unresolved_weapons,
         0 as unresolved_locations,
     from fact_production
 ),
@@ -44,8 +59,10 @@ pledge as (
         'fact_aid_pledge' as table_name,
         count(*) as n_rows,
         count(*) - count(distinct pledge_key) as duplicate_keys,
-        count(*) filter (where article_key not in (select article_key from dim_article))
-            as unresolved_articles,
+        count(*) filter (
+            where article_key is not null
+                and article_key not in (select article_key from dim_article)
+        ) as unresolved_articles,
         0 as unresolved_weapons,
         0 as unresolved_locations,
     from fact_aid_pledge
