@@ -73,7 +73,7 @@ class EventChecksFailed(RuntimeError):
         super().__init__("event checks failed: " + "; ".join(self.blocking[:5]))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """One published fact row as resolution sees it (a row of the scratch table event_mention).
 
@@ -389,8 +389,11 @@ def read_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
     """The rows of the scratch table event_mention (built by sql/events/020)."""
     rel = con.sql("select * from event_mention")
     names = rel.columns
-    keep = [i for i, n in enumerate(names) if n in _MENTION_FIELDS]
-    return [Mention(**{names[i]: row[i] for i in keep}) for row in rel.fetchall()]
+    keep = [(i, names[i]) for i, n in enumerate(names) if n in _MENTION_FIELDS]
+    out: list[Mention] = []
+    while rows := rel.fetchmany(50_000):  # a slice at a time: rows are larger than Mentions
+        out.extend(Mention(**{name: row[i] for i, name in keep}) for row in rows)
+    return out
 
 
 _MEMBER_SCHEMA = pa.schema([("event_key", pa.int64()), ("fact_table", pa.string()),

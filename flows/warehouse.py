@@ -97,9 +97,10 @@ def read_sql(name: str, sql_dir: Path = SQL_DIR) -> str:
 
 
 def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
-    """DuckDB's own memory cap (SITREP_DUCKDB_MEMORY, default 1GB): by default it may take
-    most of the machine's memory for its buffer pool, and several processes share a run."""
-    return {"memory_limit": os.environ.get("SITREP_DUCKDB_MEMORY", "1GB")}
+    """DuckDB's own memory cap (SITREP_DUCKDB_MEMORY, default 512MB): by default it may take
+    most of the machine's memory for its buffer pool, and several processes share a run.
+    Above the cap DuckDB spills to disk; the pipeline's peak memory stays flat in N."""
+    return {"memory_limit": os.environ.get("SITREP_DUCKDB_MEMORY", "512MB")}
 
 
 @contextmanager
