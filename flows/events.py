@@ -387,11 +387,11 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
 
 def read_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
     """The rows of the scratch table event_mention (built by sql/events/020)."""
-    rel = con.sql("select * from event_mention")
-    names = rel.columns
+    result = con.execute("select * from event_mention")
+    names = [str(d[0]) for d in result.description or []]
     keep = [(i, names[i]) for i, n in enumerate(names) if n in _MENTION_FIELDS]
     out: list[Mention] = []
-    while rows := rel.fetchmany(50_000):  # a slice at a time: rows are larger than Mentions
+    while rows := result.fetchmany(50_000):  # a slice at a time: rows outweigh Mentions
         out.extend(Mention(**{name: row[i] for i, name in keep}) for row in rows)
     return out
 

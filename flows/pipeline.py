@@ -453,8 +453,10 @@ def _add_report(summary: RunSummary, report: validate.ValidationReport) -> None:
 def run_pipeline(settings: Settings | None = None, run_id: str | None = None,
                  wait_seconds: float = 0.0) -> RunSummary:
     """One run without Prefect; returns the summary (a blocked publish does not raise)."""
-    return _orchestrate(settings or load_settings(), run_id or new_run_id(), wait_seconds,
-                        PLAIN_STEPS)
+    settings = settings or load_settings()
+    if settings.dask_address:  # refuse before any work, not at the extract step
+        step_extract("", [], "", "", 1, settings.dask_address)
+    return _orchestrate(settings, run_id or new_run_id(), wait_seconds, PLAIN_STEPS)
 
 
 @flow(name="sitrep-pipeline", flow_run_name=run_report.started_name, log_prints=False)
