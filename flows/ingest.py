@@ -45,7 +45,7 @@ import re
 import stat
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -171,13 +171,19 @@ def check_landing(landing_dir: Path) -> Path:
     return root
 
 
-def discover(landing_dir: Path, max_file_bytes: int) -> tuple[list[LandingFile], list[Reject]]:
-    """Files to read and files refused, both sorted by name (see the module docstring)."""
+def discover(landing_dir: Path, max_file_bytes: int,
+             known: Mapping[str, tuple[int, int, str]] | None = None,
+             ) -> tuple[list[LandingFile], list[Reject]]:
+    """Files to read and files refused, both sorted by name (see the module docstring).
+
+    `known` maps a file name to the (size, mtime_ns, sha256) the ledger holds for it: a file
+    showing the same size and modification time keeps that hash instead of being read.
+    """
     root = check_landing(landing_dir)
     files: list[LandingFile] = []
     rejects: list[Reject] = []
     for entry_path, name in _walk(root, rejects):
-        result = _classify(root, entry_path, name, max_file_bytes)
+        result = _classify(root, entry_path, name, max_file_bytes, known or {})
         if isinstance(result, LandingFile):
             files.append(result)
         elif result is not None:
@@ -209,8 +215,8 @@ def _walk(root: Path, rejects: list[Reject]) -> Iterator[tuple[Path, str]]:
                 yield Path(entry.path), name
 
 
-def _classify(root: Path, path: Path, name: str, max_file_bytes: int
-              ) -> LandingFile | Reject | None:
+def _classify(root: Path, path: Path, name: str, max_file_bytes: int,
+              known: Mapping[str, tuple[int, int, str]]) -> LandingFile | Reject | None:
     """A LandingFile, a Reject, or None for entries that are not input (yet)."""
     base = path.name
     if base.endswith("~") or base.lower().endswith(IN_PROGRESS_SUFFIXES):
@@ -243,6 +249,10 @@ def _classify(root: Path, path: Path, name: str, max_file_bytes: int
         return _sized_reject(path, name, st.st_size, "too_large",
                              f"the file has {st.st_size:,} bytes, above the limit of "
                              f"{max_file_bytes:,}; it was not read")
+    seen = known.get(name)
+    if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+        return LandingFile(path=path, name=name, size=st.st_size, sha256=seen[2],
+                           mtime_ns=st.st_mtime_ns)
     try:
         digest = _sha256_of(path)
     except OSError as exc:

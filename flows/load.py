@@ -15,7 +15,7 @@ import logging
 import multiprocessing
 import os
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -118,7 +118,8 @@ _REJECTS = pa.schema([
 ])
 _FILES = pa.schema([
     ("file_sha256", pa.string()), ("file_name", pa.string()), ("file_path", pa.string()),
-    ("file_size", pa.int64()), ("n_articles", pa.int32()), ("n_rejects", pa.int32()),
+    ("file_size", pa.int64()), ("file_mtime_ns", pa.int64()), ("n_articles", pa.int32()),
+    ("n_rejects", pa.int32()),
 ])
 
 
@@ -132,6 +133,17 @@ def known_files(work_db: Path | str) -> set[tuple[str, str]]:
     with work_connection(work_db) as con:
         rows = con.execute("select file_sha256, file_name from raw.landing_file").fetchall()
     return {(str(sha), str(name)) for sha, name in rows}
+
+
+def known_stats(work_db: Path | str) -> dict[str, tuple[int, int, str]]:
+    """File name -> (size, mtime_ns, hash) recorded for it, so discovery need not re-hash."""
+    with work_connection(work_db) as con:
+        rows = con.execute(
+            "select file_name, file_size, file_mtime_ns, file_sha256 from raw.landing_file "
+            "where file_mtime_ns is not null "
+            "qualify row_number() over (partition by file_name order by loaded_at desc) = 1"
+        ).fetchall()
+    return {str(name): (int(size), int(mtime), str(sha)) for name, size, mtime, sha in rows}
 
 
 def articles_table(articles: Sequence[RawArticleLike]) -> pa.Table:
@@ -159,7 +171,8 @@ def files_table(files: Sequence[LandingFileLike], articles: Sequence[RawArticleL
     n_rejects = Counter(r.file_sha256 for r in rejects)
     return pa.Table.from_pylist([
         {"file_sha256": f.sha256, "file_name": f.name, "file_path": str(f.path),
-         "file_size": f.size, "n_articles": n_articles[f.sha256],
+         "file_size": f.size, "file_mtime_ns": getattr(f, "mtime_ns", None),
+         "n_articles": n_articles[f.sha256],
          "n_rejects": n_rejects[f.sha256]}
         for f in files
     ], schema=_FILES)
@@ -240,7 +253,7 @@ def discover_new(landing_dir: Path | str, work_db: Path | str, max_file_bytes: i
     from flows.ingest import changing_files, discover
 
     checkpoint("ingest")
-    files, rejects = discover(Path(landing_dir), max_file_bytes)
+    files, rejects = discover(Path(landing_dir), max_file_bytes, known_stats(work_db))
     known = known_files(work_db)
     new_files = [f for f in files if (f.sha256, f.name) not in known]
     moving = changing_files(new_files)
@@ -363,15 +376,33 @@ def articles_to_extract(work_db: Path | str, extractor_version: str) -> list[int
 
 def load_staging(work_db: Path | str, batches: dict[str, pa.Table]) -> dict[str, int]:
     """Replace the staged facts of the batch's articles with its rows; return rows by table."""
+    return load_staging_batches(work_db, [batches])
+
+
+def load_staging_batches(work_db: Path | str,
+                         batches: Iterable[dict[str, pa.Table]]) -> dict[str, int]:
+    """Load extracted batches one transaction each, over one connection; rows by table.
+
+    One connection for the whole stage: opening and checkpointing the work database per
+    batch cost more than the inserts themselves on big backfills.
+    """
     checkpoint("load")
+    totals: dict[str, int] = {}
     with work_connection(work_db) as con:
-        for name, table in batches.items():
-            con.register(f"batch_{name}", table)
-        con.execute("begin transaction")
-        try:
-            run_sql_file(con, LOAD_SQL / "110_staging_replace.sql")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("commit")
-    return {name: t.num_rows for name, t in batches.items()}
+        for tables in batches:
+            for name, table in tables.items():
+                con.register(f"batch_{name}", table)
+            try:
+                con.execute("begin transaction")
+                try:
+                    run_sql_file(con, LOAD_SQL / "110_staging_replace.sql")
+                except BaseException:
+                    con.execute("rollback")
+                    raise
+                con.execute("commit")
+            finally:
+                for name in tables:
+                    con.unregister(f"batch_{name}")
+            for name, table in tables.items():
+                totals[name] = totals.get(name, 0) + table.num_rows
+    return totals

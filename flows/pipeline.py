@@ -140,10 +140,8 @@ def step_plan(work_db: str, extractor_version: str, batch_size: int) -> list[lis
 def step_load_staging(work_db: str, batches: Sequence[staging.BatchResult],
                       run_id: str) -> dict[str, int]:
     """Load every extracted batch into staging; record articles the extractor failed on."""
-    totals: dict[str, int] = {}
-    for batch in batches:
-        for name, n in load.load_staging(work_db, staging.read_batch(batch.batch_dir)).items():
-            totals[name] = totals.get(name, 0) + n
+    totals = load.load_staging_batches(
+        work_db, (staging.read_batch(batch.batch_dir) for batch in batches))
     failures = [load.SimpleReject(source, None, None, None, "extraction_error", error)
                 for b in batches for source, error in b.failures]
     if failures:

@@ -784,3 +784,26 @@ def test_landing_file_is_plain_data() -> None:
     f = LandingFile(path=Path("/x/a.txt"), name="a.txt", size=1, sha256="0" * 64)
     with pytest.raises(AttributeError):
         f.size = 2  # type: ignore[misc]
+
+
+def test_discovery_trusts_a_known_size_and_mtime_and_hashes_anything_else(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import flows.ingest as ingest
+
+    (tmp_path / "same.txt").write_text("Drones hit the port.", encoding="utf-8")
+    (tmp_path / "touched.txt").write_text("Shelling hit the market.", encoding="utf-8")
+    (tmp_path / "new.txt").write_text("A new report.", encoding="utf-8")
+    st_same, st_touched = os.stat(tmp_path / "same.txt"), os.stat(tmp_path / "touched.txt")
+    known = {"same.txt": (st_same.st_size, st_same.st_mtime_ns, "a" * 64),
+             "touched.txt": (st_touched.st_size, st_touched.st_mtime_ns - 1, "b" * 64)}
+    hashed: list[str] = []
+    real = ingest._sha256_of
+    monkeypatch.setattr(ingest, "_sha256_of", lambda p: hashed.append(p.name) or real(p))
+
+    files, _ = discover(tmp_path, CAP, known)
+
+    by_name = {f.name: f.sha256 for f in files}
+    assert by_name["same.txt"] == "a" * 64  # taken from the ledger, not read
+    assert by_name["touched.txt"] == hashlib.sha256(
+        (tmp_path / "touched.txt").read_bytes()).hexdigest()
+    assert sorted(hashed) == ["new.txt", "touched.txt"]

@@ -22,6 +22,7 @@ select
     file_name,
     file_path,
     file_size,
+    file_mtime_ns,
     n_articles,
     n_rejects,
     $run_id as run_id,

@@ -11,3 +11,7 @@ create table if not exists raw.landing_file (
     run_id varchar not null,
     loaded_at timestamp not null
 );
+
+-- Size and modification time at discovery: a known file that still shows both is not hashed
+-- again on the next run (the quick check rsync makes), so a big landing costs a listing.
+alter table raw.landing_file add column if not exists file_mtime_ns bigint;
