@@ -403,15 +403,36 @@ def read_html(markup: str, now: datetime | None = None) -> HtmlPage:
         return empty
     if page_date is None and doc.date:
         page_date = _page_date(doc.date, now)
+    title = _within_limit("title", doc.title)
     return HtmlPage(
-        text=drop_boilerplate(doc.text or ""),
-        title=_within_limit("title", doc.title),
+        text=_headline_apart(drop_boilerplate(doc.text or ""), title),
+        title=title,
         url=_within_limit("url", doc.url),
         source=_within_limit("source", doc.sitename) or _within_limit("source", doc.hostname),
         declared=declared,
         page_published_at=page_date,
         page_language=page_language,
     )
+
+
+def _headline_apart(text: str, title: str | None) -> str:
+    """A blank line after a first line that is the page's title.
+
+    Pages put the headline (the `<h1>`) right above the first paragraph, and a headline has
+    no full stop: without a paragraph break it would read as the start of the first sentence
+    ("... air defence downs 31 ODESA, March 10 - Russia launched 37 ...").
+    """
+    if not title or not text:
+        return text
+    first, newline, rest = text.partition("\n")
+    if not newline or rest.startswith("\n"):
+        return text
+    def squash(value: str) -> str:
+        return " ".join(value.split()).casefold()
+
+    if squash(first) and squash(title).startswith(squash(first)):
+        return first + "\n\n" + rest
+    return text
 
 
 def _within_limit(key: str, value: str | None) -> str | None:

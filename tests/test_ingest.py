@@ -807,3 +807,18 @@ def test_discovery_trusts_a_known_size_and_mtime_and_hashes_anything_else(
     assert by_name["touched.txt"] == hashlib.sha256(
         (tmp_path / "touched.txt").read_bytes()).hexdigest()
     assert sorted(hashed) == ["new.txt", "touched.txt"]
+
+
+def test_a_page_headline_stays_apart_from_the_first_paragraph() -> None:
+    from flows.ingest_formats import read_html
+
+    headline = "Drones hit Sumy overnight, 12 shot down"
+    body = ("SUMY, Ukraine, May 4 (Northgate Wire) - Russia sent 15 attack drones at Sumy "
+            "overnight and air defence shot down 12 of them, the regional governor said.")
+    page = read_html(
+        f"<html><head><title>{headline} | Northgate Wire</title></head><body>"
+        f"<nav>Home News Sport</nav><article><h1>{headline}</h1><p>{body}</p>"
+        f"<p>Two houses were damaged in the city, officials said on Saturday.</p>"
+        f"</article></body></html>")
+
+    assert page.text.startswith(headline + "\n\nSUMY, Ukraine")
