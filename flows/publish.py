@@ -41,6 +41,7 @@ from flows.warehouse import (
     read_sql,
     run_layer,
     run_sql_file,
+    spill_dir_for,
     work_connection,
 )
 
@@ -97,6 +98,10 @@ def recover(work_db: Path | str, next_db: Path | str, live_db: Path | str,
         if leftover.exists():
             done.append(f"removed {leftover.name}")
     remove_candidate(next_db)
+    spill = spill_dir_for(work_db)  # DuckDB's spill files of a killed process
+    if spill.is_dir() and any(spill.iterdir()):
+        shutil.rmtree(spill, ignore_errors=True)
+        done.append(f"removed {spill.name}")
     scratch = Path(scratch_root)
     if scratch.is_dir():
         for folder in sorted(scratch.iterdir()):

@@ -329,7 +329,11 @@ class _GxRunner:
         gx_suite, definition = self._prepared[suite.name]
         batch = definition.get_batch(batch_parameters={"dataframe": frame})
         key_col = suite.key if suite.key in frame.columns else None
-        result_format: dict[str, Any] = {"result_format": "COMPLETE"}
+        # every failing row only where rows are quarantined; counts and a sample elsewhere
+        quarantines = any(e.get("meta", {}).get("level") == ROW
+                          for e in suite.document["expectations"])
+        result_format: dict[str, Any] = {
+            "result_format": "COMPLETE" if quarantines else "SUMMARY"}
         if key_col:
             result_format["unexpected_index_column_names"] = [key_col]
         outcome = batch.validate(gx_suite, result_format=result_format)
@@ -354,7 +358,8 @@ class _GxRunner:
             else:
                 detail = _detail(body)
                 where = [_plain(item.get(key_col)) for item in
-                         (body.get("unexpected_index_list") or [])[:5]
+                         (body.get("unexpected_index_list")
+                          or body.get("partial_unexpected_index_list") or [])[:5]
                          if key_col and isinstance(item, dict)]
                 if where and not res.success:
                     detail += f" at {key_col} {where}"

@@ -96,11 +96,22 @@ def read_sql(name: str, sql_dir: Path = SQL_DIR) -> str:
     return (sql_dir / name).read_text(encoding="utf-8")
 
 
-def duckdb_config() -> dict[str, str | bool | int | float | list[str]]:
+def duckdb_config(spill_dir: Path | str | None = None,
+                  ) -> dict[str, str | bool | int | float | list[str]]:
     """DuckDB's own memory cap (SITREP_DUCKDB_MEMORY, default 512MB): by default it may take
     most of the machine's memory for its buffer pool, and several processes share a run.
-    Above the cap DuckDB spills to disk; the pipeline's peak memory stays flat in N."""
-    return {"memory_limit": os.environ.get("SITREP_DUCKDB_MEMORY", "512MB")}
+    Above the cap DuckDB spills to `spill_dir` (a folder beside the work database; an
+    in-memory connection has none of its own), so peak memory stays flat in N."""
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": os.environ.get("SITREP_DUCKDB_MEMORY", "512MB")}
+    if spill_dir is not None:
+        config["temp_directory"] = str(spill_dir)
+    return config
+
+
+def spill_dir_for(work_db: Path | str) -> Path:
+    """Where DuckDB spills for the pipeline's connections: `.sitrep-spill` beside the work DB."""
+    return Path(work_db).parent / ".sitrep-spill"
 
 
 @contextmanager
@@ -111,7 +122,7 @@ def work_connection(work_db: Path | str, read_only: bool = False,
     Attaching under a fixed alias lets every SQL file say `work.raw.article`, whatever the
     file is called on disk.
     """
-    con = duckdb.connect(config=duckdb_config())
+    con = duckdb.connect(config=duckdb_config(spill_dir_for(work_db)))
     try:
         mode = " (read_only)" if read_only else ""
         con.execute(f"attach $path as {WORK}{mode}", {"path": str(work_db)})
@@ -131,7 +142,7 @@ def publish_connection(work_db: Path | str, next_db: Path | str,
     Objects are created with unqualified names while `pub` is selected, so views resolve
     when the published file is later opened on its own.
     """
-    con = duckdb.connect(config=duckdb_config())
+    con = duckdb.connect(config=duckdb_config(spill_dir_for(work_db)))
     try:
         mode = " (read_only)" if work_read_only else ""
         con.execute(f"attach $path as {WORK}{mode}", {"path": str(work_db)})
