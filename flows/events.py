@@ -226,7 +226,15 @@ def _finer(x: Mention, m: Mention) -> bool:
 
 
 class _Index:
-    """Events by kind and day (dated) or by kind and publication day (undated)."""
+    """Events by kind and day (dated) or by kind and publication day (undated), then by
+    weapon category and place bucket, so a lookup returns few more events than can fit.
+
+    Each report files its event under its day keys and under the place buckets it opens:
+    `("all",)` always, `("unranked",)` when it names no place, and `("adm", admin1)` and
+    `("loc", location)` when it does. A lookup asks only the buckets where an event that is
+    compatible with the report must be (see `_wanted`): a superset of the candidates, never
+    fewer, so the grouping is exactly the one a scan of the whole day would give.
+    """
 
     def __init__(self) -> None:
         self._by_key: dict[tuple[Any, ...], set[int]] = defaultdict(set)
@@ -245,6 +253,30 @@ class _Index:
             return []
         return [(m.kind, "published", m.published_at.date())]
 
+    @staticmethod
+    def _filed(m: Mention) -> list[tuple[Any, ...]]:
+        """The place buckets a report files its event under."""
+        if m.place_rank > 0:
+            return [("all",), ("adm", m.admin1), ("loc", m.location_key)]
+        return [("all",), ("unranked",)]
+
+    @staticmethod
+    def _wanted(m: Mention) -> list[tuple[Any, ...]]:
+        """The place buckets every event that can take this report is filed under.
+
+        A report naming a place fits an event only if each member naming a place shares its
+        location or its admin1 (`places_compatible`), and members naming none only when both
+        give figures; a report naming no place fits members naming one only with figures.
+        """
+        if m.place_rank > 0:
+            wanted: list[tuple[Any, ...]] = [("loc", m.location_key)]
+            if m.admin1 is not None:
+                wanted.append(("adm", m.admin1))
+            if m.figure is not None:
+                wanted.append(("unranked",))
+            return wanted
+        return [("all",)] if m.figure is not None else [("unranked",)]
+
     def lookup(self, m: Mention) -> set[int]:
         if m.date_from is not None and m.date_to is not None:
             keys = self.keys(m)
@@ -256,12 +288,14 @@ class _Index:
                     for k in range(-UNDATED_WINDOW_DAYS - 1, UNDATED_WINDOW_DAYS + 2)]
         found: set[int] = set()
         for key in keys:
-            found |= self._by_key.get(key, set())
+            for bucket in self._wanted(m):
+                found |= self._by_key.get((*key, m.weapon_category, *bucket), set())
         return found
 
     def add(self, m: Mention, event: int) -> None:
         for key in self.keys(m):
-            self._by_key[key].add(event)
+            for bucket in self._filed(m):
+                self._by_key[(*key, m.weapon_category, *bucket)].add(event)
 
 
 class _Shape:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from flows.events import (
     Mention,
+    _Index,
     _Shape,
     compatible,
     event_key,
@@ -242,3 +243,30 @@ def test_the_candidate_filter_never_rules_out_a_compatible_event(
         shape.add(x)
     if all(frame_compatible(m, x) for x in members):
         assert shape.may_fit(m)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_mentions(), min_size=1, max_size=4), _mentions())
+def test_the_index_finds_every_event_a_report_can_join(
+        members: list[Mention], m: Mention) -> None:
+    index = _Index()
+    for x in members:
+        index.add(x, 7)
+    if all(frame_compatible(m, x) for x in members):
+        assert 7 in index.lookup(m)
+
+
+def test_the_index_finds_a_placeless_event_for_a_placed_report_with_figures() -> None:
+    day = date(2024, 3, 10)
+    common = dict(fact_table="fact_strike", kind="strike", published_at=datetime(2024, 3, 10),
+                  event_date=day, date_precision="day", date_from=day, date_to=day,
+                  weapon_category="drone")
+    national = Mention(fact_key=1, article_key=1, figure=40.0, **common)
+    placed = Mention(fact_key=2, article_key=2, figure=40.0, location_key=11,
+                     admin1="Kharkiv Oblast", location_type="city", place_rank=3, **common)
+    index = _Index()
+    index.add(national, 0)
+    assert frame_compatible(placed, national)
+    assert index.lookup(placed) == {0}
+    index.add(placed, 1)
+    assert index.lookup(replace(national, fact_key=3, article_key=3)) == {0, 1}
