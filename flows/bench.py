@@ -97,7 +97,10 @@ def _child(args: list[str]) -> dict[str, Any]:
                          text=True, check=False, env=os.environ.copy())
     if out.returncode != 0:
         raise RuntimeError(f"bench step {args} failed:\n{out.stderr[-2000:]}")
-    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    result = dict(json.loads(out.stdout.strip().splitlines()[-1]))
+    if result.get("published") is False:  # timing a blocked run would measure nothing
+        raise RuntimeError(f"bench step {args} ran but did not publish:\n{out.stderr[-2000:]}")
+    return result
 
 
 def bench(sizes: list[int], root: Path, prefect_sizes: list[int], seed: int = 1
@@ -177,6 +180,18 @@ def render(results: dict[str, Any], startup: float | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+KEPT_HEADING = "\n## Hot spots"
+
+
+def kept_sections(path: Path) -> str:
+    """The hand-written part of the page (profiles, from its heading on), kept across runs."""
+    if not path.exists():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    at = text.find(KEPT_HEADING)
+    return text[at:] if at >= 0 else ""
+
+
 def ephemeral_startup() -> float:
     code = ("import time;t=time.perf_counter()\nfrom prefect import flow\n@flow\ndef f():\n"
             " return 1\nf()\nprint(round(time.perf_counter()-t,2))")
@@ -221,8 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if server is not None and server.started_here:
             server.stop()
-    args.out.write_text(render(results, startup), encoding="utf-8")
-    print(render(results, startup))
+    text = render(results, startup) + kept_sections(args.out)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
     return 0
 
 
