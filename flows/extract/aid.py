@@ -75,7 +75,9 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
             and s.actors[0].start < money[0].start
         if own and not _donors_before(s, len(s.text)):
             continue  # Ukraine's own spending and contracts
-        prev_donor = _earlier_donor(s)
+        # the donor named before this sentence, looked for only when the sentence names none
+        prev_donor: Actor | None = None
+        looked_back = False
         first_kept: int | None = None
         for m in money:
             lead = s.text[max(0, m.start - 60):m.start]
@@ -84,7 +86,11 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
                 continue
             if first_kept is not None and _PARTS.search(s.text[first_kept:m.start]):
                 continue  # a part of a package already counted
-            donor = _donor(s, m.start, prev_donor)
+            donor = _donor(s, m.start, None)
+            if donor is None:
+                if not looked_back:
+                    prev_donor, looked_back = _earlier_donor(s), True
+                donor = prev_donor
             if donor is None:
                 continue
             recipient, recipient_actor = _recipient(s.text, m.end)
@@ -96,7 +102,7 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
                 amount_usd=to_usd(m.amount, m.currency, ctx.published),
                 purpose=_purpose(s.text, m.end), when=when, evidence=s.evidence(),
             ))
-            prev_donor = donor
+            prev_donor, looked_back = donor, True
             if first_kept is None:
                 first_kept = m.start
     return out
@@ -107,8 +113,8 @@ def _for_ukraine(s: Annotated) -> bool:
     names a place in Ukraine ("... for water systems in the Mykolaiv region")."""
     if _FOR_UKRAINE.search(s.text):
         return True
-    previous = s.before(within=1)
-    if previous and _FOR_UKRAINE.search(previous[0].text):
+    previous = next(s.earlier(within=1), None)
+    if previous is not None and _FOR_UKRAINE.search(previous.text):
         return True
     return any(p.place.country_code == "UA" and p.place.location_type != "country"
                for p in s.explicit_places)
@@ -127,7 +133,7 @@ def _donors_before(s: Annotated, pos: int) -> bool:
 
 def _earlier_donor(s: Annotated) -> Actor | None:
     """"The Defence Secretary announced ...": the donor named before, or in the headline."""
-    for other in s.before():
+    for other in s.earlier():
         donor = _first_donor(other.actors, None)
         if donor is not None:
             return donor

@@ -31,7 +31,7 @@ def extract_article(text: str, published_at: date | None = None, title: str | No
     result = ArticleExtraction(language=lang, published_at=published_at)
     if lang != "en" or not text.strip():
         return result
-    if war_score((title or "") + "\n" + text[:3000]) < MIN_WAR_SCORE:
+    if war_score((title or "") + "\n" + text[:3000], enough=MIN_WAR_SCORE) < MIN_WAR_SCORE:
         return result
     ctx = annotate(text, published_at, title)
     facts: list[Fact] = []

@@ -19,6 +19,7 @@ from flows.extract.cues import INJURED, KILLED
 from flows.extract.dates import sentence_date
 from flows.extract.model import Actor, CasualtyFact, Cause, EventDate, Evidence, Place, Qualifier
 from flows.extract.numbers import WORD_NUMBER, parse_digits, parse_words
+from flows.extract.sieve import Sieve, folded, lead
 
 _ADULT = (r"people|persons?|civilians?|residents?|inhabitants?|men|man|women|woman|pensioners?"
           r"|elderly(?:\s+(?:men|women|people|man|woman))?|workers?|employees?|cyclists?|pedestrians?|motorcyclists?|rescuers?"
@@ -62,7 +63,7 @@ _QUAL = (r"(?P<qual>at\s+least|more\s+than|over|almost|nearly|about|around|some|
 _ADJ = r"(?:(?:other|more|further|additional|young|elderly|old|local|Ukrainian|Russian|civilian" \
        r"|married|retired|unarmed" \
        r"|[\w-]+-(?:year|month|week|day)-old|teenage|little|adult|injured|wounded|pregnant)\s+){0,3}"
-_PEOPLE = re.compile(
+_PEOPLE = lead(re.compile(
     rf"(?<![\w-])(?:{_QUAL})?(?:(?P<poss>her|his|their)\s+)?(?P<num>{_NUMWORD}|an?|the)\s+{_ADJ}"
     rf"(?P<noun>{_CHILD}|{_OFFSPRING}|{_ADULT})\b"
     rf"|(?<![\w-])(?P<poss1>her|his|their)\s+{_ADJ}(?P<kin>wife|husband|mother|father"
@@ -75,14 +76,16 @@ _PEOPLE = re.compile(
     rf"|(?<![\w-])(?P<ordinal>a)\s+(?:second|third|fourth|fifth|sixth)\b"
     rf"(?:\s+(?:person|man|woman|civilian|resident|victim)\b|(?=\s+(?:was|were|died)\b))",
     re.I,
-)
-_BARE = re.compile(rf"(?<![\w-])(?:{_QUAL})?(?P<num>\d{{1,3}}(?:,\d{{3}})*|\d+|{_NUMWORD})\b", re.I)
-_SUBSET = re.compile(r"(?:including|among\s+(?:them|the\s+\w+|whom)|of\s+(?:them|whom|which)"
-                     r"|among|included)[\s,:]*$", re.I)
+))
+_BARE = lead(re.compile(
+    rf"(?<![\w-])(?:{_QUAL})?(?P<num>\d{{1,3}}(?:,\d{{3}})*|\d+|{_NUMWORD})\b", re.I))
+_SUBSET = lead(re.compile(r"(?:including|among\s+(?:them|the\s+\w+|whom)|of\s+(?:them|whom|which)"
+                          r"|among|included)[\s,:]*$", re.I))
 _VAGUE = {"several", "a few", "dozens", "scores", "hundreds", "many", "numerous", "a number of",
           "more", "some"}
-_UPDATE = re.compile(r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|reached|updated"
-                     r"|now\s+stands|has\s+grown|grown|grew|bringing\s+the\s+toll)\b", re.I)
+_UPDATE = Sieve(re.compile(
+    r"\b(?:rose|risen|rises|climbed|climbs|increased|jumped|reached|updated"
+    r"|now\s+stands|has\s+grown|grown|grew|bringing\s+the\s+toll)\b", re.I))
 _PASSIVE_GAP = re.compile(
     r"^[\s,]*(?:\s*,[^,]{0,60},)?"
     r"(?:\s*(?:of|from|in|at|on|inside|near|aboard)\s+(?:the\s+|a\s+)?[a-z-]+(?:\s+[a-z-]+){0,2}?)?"
@@ -101,8 +104,9 @@ _AGED = re.compile(r",?\s+aged\s+\d+(?:\s*(?:and|,)\s*\d+)*,?", re.I)
 _AGE_NUM = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen" \
     r"|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty" \
     r"|seventy|eighty|ninety"
-_AGE = re.compile(rf"\b(?:aged|ages?)\s+(?P<ages>(?:{_AGE_NUM})(?:\s*(?:and|,)\s*(?:{_AGE_NUM}))*)"
-                  rf"|\b(?P<one>{_AGE_NUM})-(?:year-old|years-old)", re.I)
+_AGE = lead(re.compile(
+    rf"\b(?:aged|ages?)\s+(?P<ages>(?:{_AGE_NUM})(?:\s*(?:and|,)\s*(?:{_AGE_NUM}))*)"
+    rf"|\b(?P<one>{_AGE_NUM})-(?:year-old|years-old)", re.I))
 
 _CAUSES: list[tuple[re.Pattern[str], Cause]] = [
     (re.compile(r"\b(?:glide\s+bombs?|guided\s+(?:aerial\s+)?bombs?|aerial\s+bombs?|KABs?"
@@ -278,16 +282,17 @@ def people_counts(sentence: str) -> list[Count]:
         child = _is_child(noun, sentence, m.group(0) + _ages_after(sentence, m.end()))
         subset = _subset(sentence, m)
         out.append(Count(value, qual, m.start(), m.end(), child, subset, definite=definite))
-    for m in _OF_THEIR.finditer(sentence):
+    lower = folded(sentence)
+    for m in _OF_THEIR.finditer(sentence, lower):
         value = _value(m.group("num"))
         out.append(Count(value, "exact" if value is not None else "approx", m.start(), m.end(),
                          _is_child(m.group("noun"), sentence, m.group(0)), _subset(sentence, m)))
-    for m in _KIN_PLURAL.finditer(sentence):
+    for m in _KIN_PLURAL.finditer(sentence, lower):
         ages = _ages(_ages_after(sentence, m.end()))
         if ages:  # "their daughters, aged 6 and 11": as many as the ages given
             out.append(Count(len(ages), "exact", m.start(), m.end(), all(a < 18 for a in ages),
                              _subset(sentence, m), definite=True))
-    for m in _FAMILY.finditer(sentence):
+    for m in _FAMILY.finditer(sentence, lower):
         value = _value(m.group("num"))
         out.append(Count(value, "exact", m.start(), m.end(), False, _subset(sentence, m)))
         # "a family of four - a couple and their daughters aged 6 and 11 - died": the
@@ -297,31 +302,35 @@ def people_counts(sentence: str) -> list[Count]:
             lo, hi = m.end() + aside.start("inner"), m.end() + aside.end("inner")
             out[:] = [Count(c.value, c.qualifier, c.start, c.end, c.child, True, c.role,
                             c.definite) if lo <= c.start < hi else c for c in out]
-    for m in _OF_THEM_CHILDREN.finditer(sentence):
+    for m in _OF_THEM_CHILDREN.finditer(sentence, lower):
         value = _value(m.group("num"))
         out.append(Count(value, "exact", m.start(), m.end(), True, True))
     return out
 
 
-_OF_THEIR = re.compile(
+# rarely met, so each is scanned for only when the sentence holds its words
+_OF_THEIR = Sieve(re.compile(
     rf"(?<![\w-])(?P<num>{_NUMWORD})\s+of\s+(?:their|his|her|the)\s+{_ADJ}"
     rf"(?P<noun>neighbou?rs|relatives|colleagues|children|sons|daughters|friends|employees"
-    rf"|workers|passengers|residents|family\s+members)\b", re.I)
-_KIN_PLURAL = re.compile(r"(?<![\w-])(?:her|his|their)\s+(?:sons|daughters|children|grandchildren"
-                         r"|grandsons|granddaughters|brothers|sisters)\b(?=,?\s+aged\b)", re.I)
-_FAMILY = re.compile(rf"\b(?:a|an|the)\s+family\s+of\s+(?P<num>{_NUMWORD})\b", re.I)
+    rf"|workers|passengers|residents|family\s+members)\b", re.I))
+_KIN_PLURAL = Sieve(re.compile(
+    r"(?<![\w-])(?:her|his|their)\s+(?:sons|daughters|children|grandchildren"
+    r"|grandsons|granddaughters|brothers|sisters)\b(?=,?\s+aged\b)", re.I))
+_FAMILY = Sieve(re.compile(rf"\b(?:a|an|the)\s+family\s+of\s+(?P<num>{_NUMWORD})\b", re.I))
 
 
 def _ages_after(sentence: str, end: int) -> str:
     """", aged 9 and 14" right after the people it describes."""
-    m = re.match(rf",?\s+aged\s+(?:{_AGE_NUM})(?:\s*(?:and|,)\s*(?:{_AGE_NUM}))*", sentence[end:],
-                 re.I)
+    m = _AGES_AFTER.match(sentence, end)
     return m.group(0) if m else ""
 
 
-_OF_THEM_CHILDREN = re.compile(
+_AGES_AFTER = re.compile(rf",?\s+aged\s+(?:{_AGE_NUM})(?:\s*(?:and|,)\s*(?:{_AGE_NUM}))*", re.I)
+
+
+_OF_THEM_CHILDREN = Sieve(re.compile(
     rf"(?<![\w-])(?P<num>{_NUMWORD})\s+of\s+(?:them|whom)\s+(?:were\s+|are\s+)?(?:{_CHILD})\b",
-    re.I)
+    re.I))
 
 
 _NEGATED = re.compile(r"\b(?:no|not\s+a\s+single|nobody|none)\s+$", re.I)
@@ -460,13 +469,14 @@ def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
     return None
 
 
-_CORRECTION = re.compile(r"\b(?:correction|an\s+earlier\s+version\s+of\s+this\s+(?:story|article"
-                         r"|report))\b", re.I)
+_CORRECTION = Sieve(re.compile(
+    r"\b(?:correction|an\s+earlier\s+version\s+of\s+this\s+(?:story|article|report))\b", re.I))
 
 
 _MEDICAL = re.compile(r"\bmedical\s+(?:help|assistance|treatment|care|attention)\s+"
                       r"(?:for|with|after)\s+(?:[\w-]+\s+(?:and\s+)?){0,3}?(?:cuts|burns|wounds|injuries|shrapnel"
                       r"|fractures|bruises)\b", re.I)
+_MEDICAL_WORDS = Sieve(_MEDICAL)
 
 
 _MEDICAL_AFTER = re.compile(
@@ -476,11 +486,13 @@ _MEDICAL_AFTER = re.compile(
 
 def sentence_toll(sentence: str) -> Toll | None:
     """The toll a single sentence states, or None when it states none."""
-    if not (KILLED.search(sentence) or INJURED.search(sentence) or _MEDICAL.search(sentence)):
+    lower = folded(sentence)
+    if not (KILLED.search(sentence) or INJURED.search(sentence)
+            or _MEDICAL_WORDS.search(sentence, lower)):
         return None
-    if _CORRECTION.search(sentence):
+    if _CORRECTION.search(sentence, lower):
         return None  # the figure a correction withdraws
-    if _UPDATE.search(sentence):
+    if _UPDATE.search(sentence, lower):
         # "... rose to two dead, after a man died in hospital": the clause explains the update
         sentence = re.split(r",?\s+after\s+", sentence, maxsplit=1)[0]
     # "..., up from an earlier count of 35": the old figure is not the toll
@@ -520,18 +532,19 @@ def sentence_toll(sentence: str) -> Toll | None:
         if c.role and c.value is not None and roles.get(c.start) == c.role:
             setattr(toll, c.role, c.value)
             setattr(toll, "killed_q" if c.role == "killed" else "injured_q", c.qualifier)
-    toll.update = bool(_UPDATE.search(sentence))
-    toll.earlier = bool(_EARLIER.search(sentence))
+    lower = folded(sentence)  # the sentence may have been cut above
+    toll.update = _UPDATE.search(sentence, lower) is not None
+    toll.earlier = _EARLIER.search(sentence, lower) is not None
     toll.subset_only = all(c.subset for c in counts)
     toll.definite = all(c.definite for c in counts if c.value is not None) and any(
         c.definite for c in counts)
     return toll
 
 
-_EARLIER = re.compile(r"\b(?:had\s+)?(?:earlier|initially|previously|at\s+first|first)\s+"
-                      r"(?:reported|said|put|given|counted|announced)\b|\bearlier\s+(?:count|"
-                      r"figure|toll|report)\b|\bhad\s+(?:put|given|estimated|reported|said)\b",
-                      re.I)
+_EARLIER = Sieve(re.compile(
+    r"\b(?:had\s+)?(?:earlier|initially|previously|at\s+first|first)\s+"
+    r"(?:reported|said|put|given|counted|announced)\b|\bearlier\s+(?:count|"
+    r"figure|toll|report)\b|\bhad\s+(?:put|given|estimated|reported|said)\b", re.I))
 
 
 def _add(toll: Toll, role: str, c: Count) -> None:
@@ -608,11 +621,12 @@ class _Unit:
     when: EventDate | None
 
 
-def _units(s: Annotated, published: date | None) -> list[tuple[_Unit, Toll | None]]:
-    whole_when = s.date.when if s.date is not None and s.date.kind != "background" else None
-    whole = _Unit(s.text, most_specific(s.places), whole_when)
+def _units(s: Annotated, published: date | None) -> list[tuple[_Unit | None, Toll | None]]:
+    """The sentence, or its clauses when they report separate incidents, with their tolls.
+    None stands for the whole sentence: its place and date are read only when a toll needs
+    them (`_whole`)."""
     if s.background:
-        return [(whole, None)]
+        return [(None, None)]
     cuts = [0] + [m.end() for m in _CLAUSE.finditer(s.text)] + [len(s.text) + 1]
     if len(cuts) > 2:
         parts: list[tuple[_Unit, Toll]] = []
@@ -631,7 +645,12 @@ def _units(s: Annotated, published: date | None) -> list[tuple[_Unit, Toll | Non
         if len(parts) >= 2 and len({(u.place, u.when) for u, _ in parts}) == len(parts) \
                 and all(u.place is not None or u.when is not None for u, _ in parts):
             return [(u, t) for u, t in parts]
-    return [(whole, sentence_toll(s.text))]
+    return [(None, sentence_toll(s.text))]
+
+
+def _whole(s: Annotated) -> _Unit:
+    when = s.date.when if s.date is not None and s.date.kind != "background" else None
+    return _Unit(s.text, most_specific(s.places), when)
 
 
 @dataclass
@@ -677,11 +696,14 @@ def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
         if not s.has("harm") or s.noise:
             trail.append(_Trail(idx, s))
             continue
-        for unit, toll in _units(s, ctx.published):
-            place, when = unit.place, unit.when
+        for part, toll in _units(s, ctx.published):
             if toll is None:
-                trail.append(_Trail(idx, None, place, when))
+                # no toll: the sentence's place and date are read if a later toll needs them
+                trail.append(_Trail(idx, s) if part is None
+                             else _Trail(idx, None, part.place, part.when))
                 continue
+            unit = part if part is not None else _whole(s)
+            place, when = unit.place, unit.when
             if place is None:
                 place = _recent(trail, idx, "place")
             if when is None and not (toll.update or toll.earlier):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -16,6 +16,7 @@ from flows.extract.model import EventDate, Evidence, Place
 from flows.extract.money import ANY_CURRENCY
 from flows.extract.numbers import Quantity, find_quantities
 from flows.extract.places import PlaceMention, find_places, resolve_place
+from flows.extract.sieve import Sieve, folded
 from flows.extract.text import (
     Sentence,
     is_background,
@@ -99,30 +100,43 @@ class Annotated:
     def has(self, gate: str) -> bool:
         """Whether the sentence holds a word of a gate ("count", "harm", "money", ...): the
         cheap test a reader makes before looking closer."""
-        return self.ctx.has(gate, self.position)
+        return gate in self.ctx._sentence_gates[self.position]
 
     @cached_property
     def noise(self) -> bool:
         """Site furniture, a byline, or a photo caption and the rest of its paragraph."""
         if is_noise(self.text):
             return True
-        for other in reversed(self.ctx.sentences[:self.position]):
-            if other.sentence.paragraph != self.sentence.paragraph:
+        sentences = self.ctx.sentences
+        paragraph = self.sentence.paragraph
+        for i in range(self.position - 1, -1, -1):
+            other = sentences[i]
+            if other.sentence.paragraph != paragraph:
                 break
-            if is_caption(other.text):
+            if other.caption:
                 return True
         return False
+
+    @cached_property
+    def caption(self) -> bool:
+        return is_caption(self.text)
 
     def before(self, within: int | None = None) -> list[Annotated]:
         """Earlier sentences that are not noise, nearest first; `within` limits how far back
         (in sentences of the article, noise included)."""
-        out = []
-        for other in reversed(self.ctx.sentences[:self.position]):
-            if within is not None and self.sentence.index - other.sentence.index > within:
+        return list(self.earlier(within))
+
+    def earlier(self, within: int | None = None) -> Iterator[Annotated]:
+        """`before()` one sentence at a time: a reader that stops at the first sentence it
+        wants leaves the noise of the rest unread."""
+        sentences = self.ctx.sentences
+        index = self.sentence.index
+        for i in range(self.position - 1, -1, -1):
+            other = sentences[i]
+            if within is not None and index - other.sentence.index > within:
                 break
             if not other.noise:
-                out.append(other)
-        return out
+                yield other
 
 
 _HARM = re.compile(f"{KILLED.pattern}|{INJURED.pattern}", re.I)
@@ -190,8 +204,13 @@ _GATE_WORDS: dict[str, tuple[str, ...]] = {}
 for _gate, _words in _GATE_LISTS.items():
     for _word in _words:
         _GATE_WORDS[_word] = (*_GATE_WORDS.get(_word, ()), _gate)
+_GATE_KEYS = frozenset(_GATE_WORDS)
 _SYMBOLS = frozenset("$€£¥₴₽")
 _GATE_TOKEN = re.compile(r"[^\W\d_]+|\d+|[$€£¥₴₽]")
+_S300 = re.compile(r"(?<!\d)[34]00(?!\d)")
+# ASCII letters kept, every other ASCII sign a space: `split()` then gives the words
+_LETTERS_ONLY = {i: " " for i in range(128) if not chr(i).isalpha()}
+_DIGITS_AS_ZERO = {ord(d): "0" for d in "123456789"}
 
 _GATES: dict[str, re.Pattern[str]] = {
     "count": _COUNTABLE, "harm": _HARM, "money": ANY_CURRENCY, "produce": PRODUCTION,
@@ -213,39 +232,55 @@ class ArticleContext:
         return EventDate(self.published, "day")
 
     @cached_property
-    def _gates(self) -> dict[str, list[int]]:
-        """Where each gate's words occur in the article: one pass over its words, looked up
-        in a table, instead of a pattern per sentence."""
+    def _sentence_gates(self) -> list[set[str]]:
+        """The gates each sentence (by position) passes: the set of its words met with the
+        table of gate words, instead of a pattern per sentence and gate."""
         lower = self.text.lower()
         if len(lower) != len(self.text):  # a rare letter whose lower case is longer
-            return {name: [m.start() for m in pattern.finditer(self.text)]
-                    for name, pattern in _GATES.items()}
-        found: dict[str, list[int]] = {name: [] for name in _GATES}
-        for m in _GATE_TOKEN.finditer(lower):
-            token = m.group()
-            gates = _GATE_WORDS.get(token)
-            if gates is None:
-                if token[0].isdigit():
-                    found["count"].append(m.start())
-                    if token in ("300", "400"):
-                        # S-300, S-400: the letter alone is too common to be a gate word
-                        found["weapon"].append(m.start())
-                elif token in _SYMBOLS:
-                    found["money"].append(m.start())
-                continue
-            for gate in gates:
-                found[gate].append(m.start())
-        return found
+            return self._gates_by_pattern()
+        # ASCII sentences (most) split into words on a copy with every other sign a space,
+        # and find their digits on a copy with every digit a 0
+        letters = lower.translate(_LETTERS_ONLY)
+        zeros = lower.translate(_DIGITS_AS_ZERO)
+        all_ascii = lower.isascii()
+        out: list[set[str]] = []
+        for s in self.sentences:
+            a, b = s.sentence.start, s.sentence.end
+            if all_ascii or lower[a:b].isascii():
+                hits: frozenset[str] | set[str] = _GATE_KEYS.intersection(letters[a:b].split())
+                count = zeros.find("0", a, b) >= 0
+                # S-300, S-400: the letter alone is too common a word to be a weapon's
+                s_300 = lower.find("00", a, b) >= 0 and _S300.search(lower[a:b]) is not None
+                symbol = lower.find("$", a, b) >= 0
+            else:
+                span = lower[a:b]
+                words = set(_GATE_TOKEN.findall(span))
+                # a number, or a word that starts with a digit sign ("²")
+                count = any(w[0].isdigit() for w in words)
+                s_300 = "300" in words or "400" in words
+                symbol = not words.isdisjoint(_SYMBOLS)
+                hits = words & _GATE_KEYS
+            gates: set[str] = set()
+            for word in hits:
+                gates.update(_GATE_WORDS[word])
+            if count:
+                gates.add("count")
+            if s_300:
+                gates.add("weapon")
+            if symbol:
+                gates.add("money")
+            out.append(gates)
+        return out
 
-    @cached_property
-    def _sentence_gates(self) -> list[set[str]]:
-        """The gates each sentence (by position) passes."""
+    def _gates_by_pattern(self) -> list[set[str]]:
+        """The gates from each gate's pattern, for text whose lower case has another length
+        (word offsets in the lower-cased text would not be the article's)."""
         starts = [s.sentence.start for s in self.sentences]
         out: list[set[str]] = [set() for _ in self.sentences]
-        for gate, positions in self._gates.items():
-            for pos in positions:
-                i = bisect_right(starts, pos) - 1
-                if i >= 0 and pos < self.sentences[i].sentence.end:
+        for gate, pattern in _GATES.items():
+            for m in pattern.finditer(self.text):
+                i = bisect_right(starts, m.start()) - 1
+                if i >= 0 and m.start() < self.sentences[i].sentence.end:
                     out[i].add(gate)
         return out
 
@@ -277,7 +312,7 @@ def _anaphora(s: Annotated, places: list[PlaceMention]) -> list[PlaceMention]:
     """"the city", "the capital", "Ukraine's second-largest city": the place meant, as a
     mention at the phrase, when the sentence names no place of that kind itself."""
     out: list[PlaceMention] = []
-    if not _ANAPHOR_HINT.search(s.text):
+    if not _ANAPHOR_HINT.search(s.text, folded(s.text)):
         return out
     for m in _ANAPHOR.finditer(s.text):
         phrase = m.group("kind").lower()
@@ -296,13 +331,13 @@ def _anaphora(s: Annotated, places: list[PlaceMention]) -> list[PlaceMention]:
     return out
 
 
-_ANAPHOR_HINT = re.compile(r"\b(?:the|this)\s+\w*\s*(?:city|town|village|port|settlement"
-                           r"|capital|region|oblast)\b|largest\s+city", re.I)
+_ANAPHOR_HINT = Sieve(re.compile(r"\b(?:the|this)\s+\w*\s*(?:city|town|village|port"
+                                 r"|settlement|capital|region|oblast)\b|largest\s+city", re.I))
 
 
 def _recent(s: Annotated, wanted: Callable[[PlaceMention], bool]) -> Place | None:
     """The latest place of a kind named before this sentence, or else in the headline."""
-    for other in s.before():
+    for other in s.earlier():
         for p in reversed(other.places):
             if wanted(p) and p.surface.lower() not in ("the city", "the town"):
                 return p.place

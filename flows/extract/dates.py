@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flows.extract.model import EventDate
+from flows.extract.sieve import AnyOf, Sieve, folded
 
 _MONTHS = {
     m: i + 1 for i, m in enumerate(
@@ -90,6 +91,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                          r"|\bin\s+(?P<mname>" + _MONTH_RE + r")(?!\s+\d)\b", re.I)),
 ]
 
+_SIEVES = [(kind, Sieve(pattern)) for kind, pattern in _PATTERNS]
+
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
@@ -163,19 +166,23 @@ def _resolve(kind: str, m: re.Match[str], published: date | None) -> DateMention
 
 
 # Every date phrase contains one of these; a sentence without any has no date.
-_ANY_DATE = re.compile(
-    r"\d|day|night|morning|afternoon|evening|week|month|year|yesterday|tonight|overnight"
-    r"|hours|since|recent|holiday|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", re.I)
+_ANY_DATE = AnyOf((
+    r"\d", "day", "night", "morning", "afternoon", "evening", "week", "month", "year",
+    "yesterday", "tonight", "overnight", "hours", "since", "recent", "holiday", "jan", "feb",
+    "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))
 
 
 def find_dates(text: str, published: date | None) -> list[DateMention]:
     """All date phrases in `text`, non-overlapping, left to right."""
-    if not _ANY_DATE.search(text):
+    lower = folded(text)
+    if not _ANY_DATE.found(text, lower):
         return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for kind, pattern in _PATTERNS:
-        for m in pattern.finditer(text):
+    for kind, sieve in _SIEVES:
+        if not sieve.admits(lower):
+            continue
+        for m in sieve.pattern.finditer(text):
             if not m.group(0).strip():
                 continue
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -187,8 +194,8 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
     return sorted(found, key=lambda d: d.start)
 
 
-_SPEECH = re.compile(r"\b(?:said|says|told|reported|announced|added|wrote|stated|posted)"
-                     r"(?:\s+\w+){0,2}\s*$", re.I)
+_SPEECH = Sieve(re.compile(r"\b(?:said|says|told|reported|announced|added|wrote|stated|posted)"
+                           r"(?:\s+\w+){0,2}\s*$", re.I))
 
 
 def sentence_date(text: str, published: date | None,
@@ -207,7 +214,8 @@ def sentence_date(text: str, published: date | None,
     rank = {"range": 0, "day": 1, "week": 2, "month": 3}
 
     def key(d: DateMention) -> tuple[int, int, int]:
-        speech = 1 if _SPEECH.search(text[:d.start]) else 0
+        before = text[:d.start]
+        speech = 1 if _SPEECH.search(before, folded(before)) else 0
         return (speech, rank.get(d.kind, 9), d.start)
 
     return sorted(mentions, key=key)[0]

@@ -15,6 +15,8 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from flows.extract.sieve import AnyOf, folded
+
 __all__ = ["FX_RATES_PATH", "MoneyMention", "find_money", "to_usd"]
 
 FX_RATES_PATH = Path(__file__).resolve().parent.parent / "data" / "fx_rates.csv"
@@ -81,8 +83,11 @@ def _prefix_pattern() -> str:
     return "|".join(parts)
 
 
+# The lookahead for the first characters of the prefixes changes no match; it spares trying
+# every prefix (each behind its own lookbehind) at every position.
+_PREFIX_STARTS = "".join(sorted({re.escape(p[0]) for p in _PREFIXES}))
 _PREFIX_RE = re.compile(
-    rf"(?P<pre>{_prefix_pattern()})(?P<num>{_NUM})(?P<scale>{_SCALE})?"
+    rf"(?=[{_PREFIX_STARTS}])(?P<pre>{_prefix_pattern()})(?P<num>{_NUM})(?P<scale>{_SCALE})?"
     rf"(?:\s+(?P<tail>(?:US\s+)?dollars?)(?![\w]))?"
 )
 _SUFFIX_RE = re.compile(
@@ -134,14 +139,16 @@ def _weight_not_money(m: re.Match[str]) -> bool:
 
 
 # Every amount names its currency with one of these; most sentences have none.
-ANY_CURRENCY = re.compile(
-    r"[$€£¥₴₽]|dollar|euro|pound|sterling|\byen\b|hryvn|roubl|rubl|franc|kron|crown|zlot|yuan"
-    r"|renminbi|\b(?:USD|EUR|GBP|JPY|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|UAH|RUB|CNY)\b", re.I)
+_ANY_CURRENCY = AnyOf((
+    "[$€£¥₴₽]", "dollar", "euro", "pound", "sterling", r"\byen\b", "hryvn", "roubl", "rubl",
+    "franc", "kron", "crown", "zlot", "yuan", "renminbi",
+    r"\b(?:USD|EUR|GBP|JPY|CAD|AUD|NZD|CHF|SEK|NOK|DKK|PLN|UAH|RUB|CNY)\b"))
+ANY_CURRENCY = _ANY_CURRENCY.pattern
 
 
 def find_money(text: str) -> list[MoneyMention]:
     """Every money amount in `text`, with its ISO currency and the qualifier just before it."""
-    if not ANY_CURRENCY.search(text):
+    if not _ANY_CURRENCY.found(text, folded(text)):
         return []
     found: list[MoneyMention] = []
     for m in _PREFIX_RE.finditer(text):

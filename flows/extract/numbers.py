@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from text_to_num import text2num
 
 from flows.extract.model import Qualifier
+from flows.extract.sieve import lead
 
 
 @dataclass(frozen=True)
@@ -53,14 +54,16 @@ _QUALIFIERS: list[tuple[str, Qualifier]] = [
 ]
 _QUAL_RE = "|".join(f"(?:{p})" for p, _ in _QUALIFIERS)
 
-_NUMBER = re.compile(
+_NUMBER = lead(re.compile(
     rf"(?<![\w.,/:-])(?:(?P<qual>{_QUAL_RE})\s+)?"
     rf"(?P<num>(?P<digits>{_DIGITS}){_SCALE_SUFFIX}"
     rf"|(?P<dozen>a dozen|two dozen|three dozen|half a dozen)|(?P<words>{WORD_NUMBER})"
     rf"|(?P<vague>dozens|scores|hundreds|thousands|several|a few|a number of|numerous))"
     rf"(?![\w-]*\d)(?!\s*(?:%|per ?cent|percent))",
     re.IGNORECASE,
-)
+))
+
+
 def _qualifier_of(text: str | None) -> Qualifier:
     if not text:
         return "exact"
@@ -77,9 +80,12 @@ def _scale(suffix: str) -> int:
             "bn": 1_000_000_000, "thousand": 1_000, "k": 1_000}.get(s, 1)
 
 
+_DIGITS_AND_SCALE = re.compile(rf"({_DIGITS})({_SCALE_SUFFIX})", re.IGNORECASE)
+
+
 def parse_digits(num: str) -> int | None:
     """'32,000' -> 32000, '1 million' -> 1000000, '7.5 thousand' -> 7500."""
-    m = re.fullmatch(rf"({_DIGITS})({_SCALE_SUFFIX})", num.strip(), re.IGNORECASE)
+    m = _DIGITS_AND_SCALE.fullmatch(num.strip())
     if not m:
         return None
     value = float(m.group(1).replace(",", "")) * _scale(m.group(2) or "")
@@ -128,30 +134,38 @@ def find_quantities(text: str) -> list[Quantity]:
     return out
 
 
+_MODEL_NUMBER = re.compile(r"[A-Za-z]-?\Z")
+_TIME = re.compile(r"\s*[:/]\d|\s*(?:am|pm|a\.m|p\.m|GMT|UTC|EET|CET)\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"(st|nd|rd|th)\b")
+_MONEY_BEFORE = re.compile(r"[$€£¥]\s*$|\b(?:USD|EUR|GBP|UAH|JPY|US\$)\s*$")
+_MONTH_BEFORE = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s*$")
+_MONTH_AFTER = re.compile(r"\s*(?:January|February|March|April|May|June|July|August|September"
+                          r"|October|November|December)\b")
+
+
 def _is_not_a_count(text: str, m: re.Match[str]) -> bool:
     digits = m.group("digits")
     start, end = m.start("num"), m.end("num")
     before = text[max(0, start - 12):start]
     after = text[end:end + 6]
     plain = digits.replace(",", "")
-    if re.search(r"[A-Za-z]-?\Z", before):
+    if _MODEL_NUMBER.search(before):
         return True  # model numbers: Kh-101, S-300, KN-23
-    if re.match(r"\s*[:/]\d|\s*(?:am|pm|a\.m|p\.m|GMT|UTC|EET|CET)\b", after, re.IGNORECASE):
+    if _TIME.match(after):
         return True  # times
-    if re.match(r"(st|nd|rd|th)\b", after):
+    if _ORDINAL.match(after):
         return True
-    if re.search(r"[$€£¥]\s*$|\b(?:USD|EUR|GBP|UAH|JPY|US\$)\s*$", before):
+    if _MONEY_BEFORE.search(before):
         return True  # money is read by the money module
     if "." not in digits and len(plain) == 4 and 1900 <= int(plain) <= 2100 and "," not in digits:
         scale = m.group("num")[len(digits):].strip()
         if not scale:
             return True  # a year
-    if re.search(r"\b(?:January|February|March|April|May|June|July|August|September|October"
-                 r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s*$",
-                 before):
+    if _MONTH_BEFORE.search(before):
         return True  # "January 2"
-    if re.match(r"\s*(?:January|February|March|April|May|June|July|August|September|October"
-                r"|November|December)\b", after + text[end + 6:end + 12]):
+    if _MONTH_AFTER.match(after + text[end + 6:end + 12]):
         return True  # "2 January"
     return False
 

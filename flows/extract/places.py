@@ -17,6 +17,7 @@ from pathlib import Path
 
 from flows.extract.actors import capital_metonym
 from flows.extract.model import Place
+from flows.extract.sieve import Sieve, folded, lead
 
 __all__ = ["GAZETTEER_PATH", "PlaceMention", "find_places", "resolve_place"]
 
@@ -165,22 +166,31 @@ _AREA_PATTERNS: list[re.Pattern[str]] = [
 ]
 
 
+_AREA_SIEVES = [Sieve(p) for p in _AREA_PATTERNS]
 _AREA_TRIGGER = re.compile(r"north|south|east|west|centr|front|donbas", re.I)
+_AREA_TRIGGER_LOWER = re.compile(_AREA_TRIGGER.pattern)
 
 
 def _areas(text: str) -> list[PlaceMention]:
     """Area phrases, looked for only in windows around a direction or "front" word."""
     windows: list[tuple[int, int]] = []
-    for t in _AREA_TRIGGER.finditer(text):
+    lower = folded(text)
+    # the same words found in the lower-cased text (same length, so the same offsets)
+    triggers = _AREA_TRIGGER.finditer(text) if lower is None \
+        else _AREA_TRIGGER_LOWER.finditer(lower)
+    for t in triggers:
         lo, hi = max(0, t.start() - 24), min(len(text), t.end() + 40)
         if windows and lo <= windows[-1][1]:
             windows[-1] = (windows[-1][0], hi)
         else:
             windows.append((lo, hi))
+    if not windows:
+        return []
+    patterns = [s.pattern for s in _AREA_SIEVES if s.admits(lower)]
     seen: set[tuple[int, int]] = set()
     out: list[PlaceMention] = []
     for lo, hi in windows:
-        for pattern in _AREA_PATTERNS:
+        for pattern in patterns:
             for m in pattern.finditer(text, lo, hi):
                 place = _area_place(m)
                 if place is None or (m.start(), m.end()) in seen:
@@ -219,7 +229,7 @@ def _area_place(m: re.Match[str]) -> Place | None:
 # Names.
 
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’ʼ`][^\W\d_]+)*")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE = ("'s", "’s")  # a token never holds a line break, so an ending is enough
 _REGION_WORDS = {"region", "oblast", "province", "krai", "kray", "territory", "regions",
                  "oblasts", "provinces", "territories"}
 _DISTRICT_WORDS = {"district", "raion", "rayon", "districts", "raions", "rayons"}
@@ -268,12 +278,13 @@ class _Tok:
 def _tokens(text: str) -> list[_Tok]:
     out = []
     for m in _TOKEN.finditer(text):
-        word = m.group(0)
-        pos = bool(_POSSESSIVE.search(word)) and len(word) > 2
+        word = m.group()
+        start = m.start()
+        pos = word.endswith(_POSSESSIVE) and len(word) > 2
         if pos:
             word = word[:-2]
         key = word.casefold() if word.isascii() and word.isalpha() else _key(word)
-        out.append(_Tok(m.start(), m.start() + len(word), word, pos, key))
+        out.append(_Tok(start, start + len(word), word, pos, key))
     return out
 
 
@@ -343,11 +354,13 @@ def _suffix(text: str, toks: list[_Tok], j: int) -> str | None:
     if j + 1 >= len(toks) or toks[j].possessive:
         return None
     gap = text[toks[j].end:toks[j + 1].start]
-    if not re.fullmatch(r"[ \u00a0]", gap):
+    if gap != " " and gap != "\u00a0":
         return None
     word = toks[j + 1].text.lower()
-    known = _REGION_WORDS | _DISTRICT_WORDS | _REGION_ADJECTIVES | _NOT_PLACE_AFTER
-    return word if word in known else None
+    return word if word in _SUFFIX_WORDS else None
+
+
+_SUFFIX_WORDS = _REGION_WORDS | _DISTRICT_WORDS | _REGION_ADJECTIVES | _NOT_PLACE_AFTER
 
 
 def _district_base(g: _Gazetteer, adjective: str) -> _Entry | None:
@@ -488,7 +501,7 @@ def _disambiguate(hits: list[_Hit]) -> list[_Hit]:
     return hits
 
 
-_CAP_WORD = re.compile(r"(?<![^\W\d_])[A-ZА-ЯІЇЄҐ][^\W\d_]*")
+_CAP_WORD = lead(re.compile(r"(?<![^\W\d_])[A-ZА-ЯІЇЄҐ][^\W\d_]*"))
 
 
 def _may_name_a_place(g: _Gazetteer, text: str) -> bool:
@@ -511,7 +524,8 @@ def _names(text: str) -> list[PlaceMention]:
     hits: list[_Hit] = []
     i = 0
     while i < len(toks):
-        hit = _match_at(g, text, toks, i)
+        # a name starts with a capital (the first test `_match_at` makes)
+        hit = _match_at(g, text, toks, i) if toks[i].text[:1].isupper() else None
         if hit is None:
             i += 1
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from flows.extract.context import Annotated, ArticleContext
 from flows.extract.cues import PRODUCTION
@@ -35,7 +36,7 @@ _NOT_OUTPUT = re.compile(r"\b(?:stock|stockpile|arsenal|inventory|percent|%|time
 
 def _actor_of(s: Annotated) -> Actor | None:
     """The state the sentence names, else the latest one named before it."""
-    for other in [s, *s.before()]:
+    for other in chain((s,), s.earlier()):
         for a in other.actors:
             if a.actor.actor_type == "state":
                 return a.actor

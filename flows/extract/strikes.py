@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Literal
 
 from flows.extract.actors import actor
@@ -24,6 +25,7 @@ from flows.extract.cues import (
 from flows.extract.model import Actor, EventDate, Evidence, Place, Qualifier, StrikeFact, Weapon
 from flows.extract.numbers import parse_count
 from flows.extract.places import PlaceMention
+from flows.extract.sieve import lead
 from flows.extract.weapons import WeaponMention
 
 Role = Literal["launched", "intercepted", "skip"]
@@ -85,10 +87,10 @@ class Row:
     breakdown: bool = False  # one place's share of a reported figure
 
 
-_PASSIVE_LATER = re.compile(
+_PASSIVE_LATER = lead(re.compile(
     r"\b(?:were|was|had\s+been|have\s+been|has\s+been|being)\s+(?:(?:\w+ly|also|all|later)\s+)?"
     r"(?:(?P<intercept>" + INTERCEPT_WORDS + r")|(?P<skip>" + NOT_INTERCEPT_WORDS
-    + r")|(?P<launch>launched|fired|used|sent|deployed|detected|recorded))\b", re.I)
+    + r")|(?P<launch>launched|fired|used|sent|deployed|detected|recorded))\b", re.I))
 
 
 def _bare_count_between(s: Annotated | None, start: int, end: int) -> bool:
@@ -280,7 +282,7 @@ def sentence_items(s: Annotated, default_role: Role | None = None,
     return _drop_sentence_totals(sorted(items, key=lambda it: it.start))
 
 
-_BOTH = re.compile(r"\bboth\s+", re.I)
+_BOTH = lead(re.compile(r"\bboth\s+", re.I))
 _PLACE_LINE = re.compile(r"^\s*(?:[-•*]\s*)?[^\d:–-]{3,40}?\s*[-–:]\s*(?P<n>\d[\d,]*)\b(?![.,]\d)")
 # "Shahed attack drones - Launched: 74 / Shot down: 58": a figure table written as text
 _LAUNCH_WORD = r"(?:launched|detected|recorded|fired|used|tracked)"
@@ -318,14 +320,14 @@ def _table_rows(s: Annotated) -> tuple[list[Item], list[tuple[int, int]]]:
                                 part.start()))
         spans.append((w.start, end))
     return out, spans
-_NEITHER = re.compile(
+_NEITHER = lead(re.compile(
     rf"\b(?:neither\s+of\s+(?:them|the\s+\w+)|none\s+of\s+them)\s+(?:was|were)\s+(?:\w+\s+)?"
     rf"(?P<verb>{_DOWN_WORD})"
     rf"|\b(?:unable|failed)\s+to\s+(?:intercept|shoot\s+down|destroy|down)\s+(?:either|any)\s+of"
-    rf"\s+the\s+(?P<n>\w+)\s+", re.I)
+    rf"\s+the\s+(?P<n>\w+)\s+", re.I))
 _ALL_OF_WHICH = re.compile(
     rf",\s+all\s+of\s+(?:which|them)\s+(?:were|was)\s+(?:\w+\s+)?{_DOWN_WORD}", re.I)
-_NONE_OF = re.compile(r"\bnone\s+of\s+(?:(?P<them>them|these|those)\b|the\s+)", re.I)
+_NONE_OF = lead(re.compile(r"\bnone\s+of\s+(?:(?P<them>them|these|those)\b|the\s+)", re.I))
 
 
 def _drop_sentence_totals(items: list[Item]) -> list[Item]:
@@ -402,18 +404,23 @@ def _compatible(specific: Weapon, general: Weapon) -> bool:
     return not (general.subcategory and general.subcategory != specific.subcategory)
 
 
+_FEW_WORDS = re.compile(r"[\s-]*(?:[\w-]+[\s-]+){0,3}")
+_SUBJECT_OF_LAUNCH = re.compile(
+    r"^\s*(?:'s\s+(?:army|forces|military|troops)\s+)?"
+    r"(?:has\s+|have\s+|had\s+)?(?:launched|fired|attacked|struck|sent|used|unleashed|hit|targeted)",
+    re.I)
+
+
 def _attacker(s: Annotated, place: Place | None, w_start: int) -> Actor | None:
     """Who attacked: the demonym on the weapon, the subject of a launch verb, else the side
     opposite the target's country."""
     for a in s.actors:
         if a.actor.name in ("Russia", "Ukraine"):
             tail = s.text[a.end:a.end + 40]
-            if a.role_hint == "demonym" and a.start < w_start and re.fullmatch(
-                    r"[\s-]*(?:[\w-]+[\s-]+){0,3}", s.text[a.end:w_start]):
+            if a.role_hint == "demonym" and a.start < w_start and \
+                    _FEW_WORDS.fullmatch(s.text[a.end:w_start]):
                 return a.actor
-            if re.match(r"^\s*(?:'s\s+(?:army|forces|military|troops)\s+)?"
-                        r"(?:has\s+|have\s+|had\s+)?(?:launched|fired|attacked|struck|sent|used|unleashed|hit|targeted)",
-                        tail, re.I):
+            if _SUBJECT_OF_LAUNCH.match(tail):
                 return a.actor
     if place is not None and place.country_code == "RU":
         return actor("Ukraine")
@@ -428,7 +435,7 @@ def _attacker(s: Annotated, place: Place | None, w_start: int) -> Actor | None:
 
 def _when(s: Annotated, ctx: ArticleContext) -> EventDate:
     """The sentence's own date, else the latest date named before it, else publication."""
-    for other in [s, *s.before()]:
+    for other in chain((s,), s.earlier()):
         if other.date is not None and other.date.kind != "background":
             return other.date.when
     return ctx.default_date()

@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from flows.extract.sieve import Sieve, folded
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -27,7 +29,9 @@ _ABBREVIATIONS = {
     "sen", "rep", "prof", "mt", "ft", "a.m", "p.m",
 }
 
-_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9А-ЯІЇЄҐ])")
+# "[.!?][.!?]*" rather than "[.!?]+": a pattern that starts with a plain character class is
+# scanned for that class in C instead of being tried at every position
+_BOUNDARY = re.compile(r"[.!?][.!?]*[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9А-ЯІЇЄҐ])")
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*•]\s)")
 
 
@@ -48,50 +52,59 @@ def split_sentences(text: str) -> list[Sentence]:
         # Lines of a paragraph are separate units when the previous line ends a clause
         # or has no end punctuation at all (a headline or caption line).
         cuts = [0]
-        for m in re.finditer(r"\n", block):
-            if _wrapped(block[cuts[-1]:m.start()], block[m.end():]):
-                continue
-            cuts.append(m.end())
+        newline = block.find("\n")
+        while newline >= 0:
+            if not _wrapped(block[cuts[-1]:newline], block, newline + 1):
+                cuts.append(newline + 1)
+            newline = block.find("\n", newline + 1)
         cuts.append(len(block) + 1)
         for line_start, line_next in zip(cuts, cuts[1:], strict=False):
-            line = block[line_start:line_next - 1]
-            _split_line(line, p_start + line_start, p_index, out)
+            _split_line(text, p_start + line_start, p_start + line_next - 1, p_index, out)
     return out
 
 
-def _wrapped(line: str, rest: str) -> bool:
-    """A hard-wrapped line continues on the next one: it does not end a clause and the next
-    line is not a list item or a new heading."""
+_DATE_LINE = re.compile(r"\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
+_LIST_ITEM = re.compile(r"\s*(?:[-*•–]|\d+[.)]\s)")
+_LOWER_START = re.compile(r"\s*[a-z0-9(]")
+
+
+def _wrapped(line: str, block: str, rest: int) -> bool:
+    """A hard-wrapped line continues on the next one (at `rest` in `block`): it does not end
+    a clause and the next line is not a list item or a new heading."""
     line = line.rstrip()
-    if not line or re.search(r"[.!?:;\"”’)]$", line):
+    if not line or line[-1] in _CLAUSE_END:
         return False
-    if re.match(r"\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\b", rest):
+    if _DATE_LINE.match(block, rest):
         return False  # a date line under a headline
-    if re.match(r"\s*(?:[-*•–]|\d+[.)]\s)", rest):
+    if _LIST_ITEM.match(block, rest):
         return False
-    return bool(re.match(r"\s*[a-z0-9(]", rest)) or len(line) >= 50
+    return bool(_LOWER_START.match(block, rest)) or len(line) >= 50
 
 
-def _split_line(line: str, offset: int, paragraph: int, out: list[Sentence]) -> None:
-    start = 0
-    for m in _BOUNDARY.finditer(line):
-        words = line[start:m.start()].split()
-        prev = words[-1].lower() if words else ""
-        if line[m.start()] == "." and (prev in _ABBREVIATIONS
-                                       or (len(prev) == 1 and prev.isalpha())):
-            continue
-        _emit(line, start, m.end(), offset, paragraph, out)
+_CLAUSE_END = frozenset(".!?:;\"”’)")
+
+
+def _split_line(text: str, a: int, b: int, paragraph: int, out: list[Sentence]) -> None:
+    """The sentences of the line `text[a:b]` (the text is not copied line by line)."""
+    start = a
+    for m in _BOUNDARY.finditer(text, a, b):
+        stop = m.start()
+        if text[stop] == ".":
+            words = text[start:stop].rsplit(None, 1)
+            prev = words[-1].lower() if words else ""
+            if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
+                continue
+        _emit(text, start, m.end(), paragraph, out)
         start = m.end()
-    _emit(line, start, len(line), offset, paragraph, out)
+    _emit(text, start, b, paragraph, out)
 
 
-def _emit(line: str, s: int, e: int, offset: int, paragraph: int, out: list[Sentence]) -> None:
-    chunk = line[s:e]
+def _emit(text: str, s: int, e: int, paragraph: int, out: list[Sentence]) -> None:
+    chunk = text[s:e]
     stripped = chunk.strip()
     if not stripped:
         return
-    lead = len(chunk) - len(chunk.lstrip())
-    a = offset + s + lead
+    a = s + len(chunk) - len(chunk.lstrip())
     out.append(Sentence(stripped, a, a + len(stripped), paragraph, len(out)))
 
 
@@ -110,15 +123,23 @@ _NOISE_PATTERNS = [
     r"^\s*(our standards|all rights reserved|©)",
     r"^\s*#{1,6}\s",
 ]
-_NOISE = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS), re.IGNORECASE)
+# The patterns anchored at the start are tried there only; the others are scanned for when
+# the sentence holds their words.
+_NOISE_AT_START = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS if p.startswith("^")),
+                             re.IGNORECASE)
+_NOISE_ANYWHERE = [Sieve(re.compile(p, re.IGNORECASE)) for p in _NOISE_PATTERNS
+                   if not p.startswith("^")]
 
 
 def is_noise(sentence: str) -> bool:
     """Captions, bylines, site furniture and verification boilerplate carry no facts."""
-    return bool(_NOISE.search(sentence))
+    if _NOISE_AT_START.match(sentence):
+        return True
+    lower = folded(sentence)
+    return any(noise.search(sentence, lower) for noise in _NOISE_ANYWHERE)
 
 
-_BACKGROUND = re.compile(
+_BACKGROUND = Sieve(re.compile(
     r"\bsince the (start|beginning|outset) of (the |russia'?s? )?(full[- ]scale |large[- ]scale )?"
     r"(invasion|war)\b|\bsince (the )?(february|feb\.?) 2022\b|\bsince 2022\b"
     r"|\bsince the war (began|started)\b|\bin the course of the war\b"
@@ -128,22 +149,22 @@ _BACKGROUND = re.compile(
     r"|\b(so far|to date) (this|in) (the )?(year|war)\b|\bsince the beginning of (the )?year\b"
     r"|\b(over|during|in) the (whole |entire )?(past|last) (year|two years|three years)\b",
     re.IGNORECASE,
-)
+))
 
 
 def is_background(sentence: str) -> bool:
     """Historical running totals are context, not events of the article."""
-    return bool(_BACKGROUND.search(sentence))
+    return _BACKGROUND.search(sentence, folded(sentence)) is not None
 
 
-_CAPTION = re.compile(r"^\s*(photo|picture|image|caption|file photo|pictured|photo caption)\b"
-                      r"|\((photo|picture|image)\b|\b(REUTERS|AFP|AP Photo|Getty Images|EPA)/",
-                      re.IGNORECASE)
+_CAPTION = Sieve(re.compile(
+    r"^\s*(photo|picture|image|caption|file photo|pictured|photo caption)\b"
+    r"|\((photo|picture|image)\b|\b(REUTERS|AFP|AP Photo|Getty Images|EPA)/", re.IGNORECASE))
 
 
 def is_caption(sentence: str) -> bool:
     """A photo caption: the rest of its paragraph describes the picture, not the news."""
-    return bool(_CAPTION.search(sentence))
+    return _CAPTION.search(sentence, folded(sentence)) is not None
 
 
 def is_headline(sentence: str, text: str) -> bool:

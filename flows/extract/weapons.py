@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from flows.extract.model import Weapon, WeaponCategory
+from flows.extract.sieve import AnyOf, Sieve, folded
 
 __all__ = ["WEAPONS", "WeaponMention", "find_weapons", "weapon_for"]
 
@@ -154,6 +155,10 @@ class _Spec:
     weapon: Weapon
     is_model: bool
 
+    @cached_property
+    def sieve(self) -> Sieve:
+        return Sieve(self.pattern)
+
 
 @lru_cache(maxsize=1)
 def _specs() -> list[_Spec]:
@@ -211,21 +216,28 @@ def _merge_class_nouns(text: str, mentions: list[tuple[WeaponMention, bool]]
 
 
 # Every weapon spelling contains one of these: a sentence without any names no weapon.
-ANY_WEAPON = re.compile(
-    r"drone|uav|unmanned|quadcopter|missile|shahed|geran|lancet|bayraktar|tb2|lyut|liut|orlan"
-    r"|zala|supercam|gerbera|kh|х|x[-\s]?\d|kalibr|calibr|iskander|storm|scalp|neptune|taurus|kn"
-    r"|hwasong|tochka|atacms|kinzhal|kinjal|kindzhal|zircon|zirkon|tsirkon|3m22|s[-\s]?[34]00"
-    r"|oniks|onyx|p[-\s]?800|kab|fab|umpk|bomb|grad|bm[-\s]?\d|smerch|uragan|tornado|himars"
-    r"|mlrs|rocket|artillery|shell|mortar|fpv|munition", re.I)
+_ANY_WEAPON = AnyOf((
+    "drone", "uav", "unmanned", "quadcopter", "missile", "shahed", "geran", "lancet", "bayraktar",
+    "tb2", "lyut", "liut", "orlan", "zala", "supercam", "gerbera", "kh", "х", r"x[-\s]?\d",
+    "kalibr", "calibr", "iskander", "storm", "scalp", "neptune", "taurus", "kn", "hwasong",
+    "tochka", "atacms", "kinzhal", "kinjal", "kindzhal", "zircon", "zirkon", "tsirkon", "3m22",
+    r"s[-\s]?[34]00", "oniks", "onyx", r"p[-\s]?800", "kab", "fab", "umpk", "bomb", "grad",
+    r"bm[-\s]?\d", "smerch", "uragan", "tornado", "himars", "mlrs", "rocket", "artillery",
+    "shell", "mortar", "fpv", "munition"))
+ANY_WEAPON = _ANY_WEAPON.pattern
 
 
 def find_weapons(text: str) -> list[WeaponMention]:
     """Every weapon named in `text`: longest match first, no overlaps, sorted by start."""
-    if not ANY_WEAPON.search(text):
+    lower = folded(text)
+    if not _ANY_WEAPON.found(text, lower):
         return []
     found: list[tuple[WeaponMention, bool]] = []
     for spec in _specs():
-        for match in spec.pattern.finditer(text):
+        sieve = spec.sieve
+        if not sieve.admits(lower):
+            continue
+        for match in sieve.pattern.finditer(text):
             found.append((WeaponMention(spec.weapon, match.start(), match.end(),
                                         match.group(0)), spec.is_model))
     chosen: list[tuple[WeaponMention, bool]] = []
