@@ -85,7 +85,7 @@ class LandingFile:
     path: Path  # absolute
     name: str  # path relative to the landing folder, POSIX style
     size: int
-    sha256: str  # of the file bytes
+    sha256: str | None  # of the file bytes; None until read when discovery did not hash it
     mtime_ns: int | None = None  # at discovery; a file that changes after it is not read
 
 
@@ -173,17 +173,19 @@ def check_landing(landing_dir: Path) -> Path:
 
 def discover(landing_dir: Path, max_file_bytes: int,
              known: Mapping[str, tuple[int, int, str]] | None = None,
-             ) -> tuple[list[LandingFile], list[Reject]]:
+             hash_new: bool = True) -> tuple[list[LandingFile], list[Reject]]:
     """Files to read and files refused, both sorted by name (see the module docstring).
 
     `known` maps a file name to the (size, mtime_ns, sha256) the ledger holds for it: a file
-    showing the same size and modification time keeps that hash instead of being read.
+    showing the same size and modification time keeps that hash instead of being read. With
+    `hash_new=False` a name the ledger does not know is not hashed either (sha256 None): it
+    will be read anyway, and reading it hashes the bytes once instead of twice.
     """
     root = check_landing(landing_dir)
     files: list[LandingFile] = []
     rejects: list[Reject] = []
     for entry_path, name in _walk(root, rejects):
-        result = _classify(root, entry_path, name, max_file_bytes, known or {})
+        result = _classify(root, entry_path, name, max_file_bytes, known or {}, hash_new)
         if isinstance(result, LandingFile):
             files.append(result)
         elif result is not None:
@@ -216,7 +218,8 @@ def _walk(root: Path, rejects: list[Reject]) -> Iterator[tuple[Path, str]]:
 
 
 def _classify(root: Path, path: Path, name: str, max_file_bytes: int,
-              known: Mapping[str, tuple[int, int, str]]) -> LandingFile | Reject | None:
+              known: Mapping[str, tuple[int, int, str]], hash_new: bool = True,
+              ) -> LandingFile | Reject | None:
     """A LandingFile, a Reject, or None for entries that are not input (yet)."""
     base = path.name
     if base.endswith("~") or base.lower().endswith(IN_PROGRESS_SUFFIXES):
@@ -252,6 +255,9 @@ def _classify(root: Path, path: Path, name: str, max_file_bytes: int,
     seen = known.get(name)
     if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
         return LandingFile(path=path, name=name, size=st.st_size, sha256=seen[2],
+                           mtime_ns=st.st_mtime_ns)
+    if seen is None and not hash_new:
+        return LandingFile(path=path, name=name, size=st.st_size, sha256=None,
                            mtime_ns=st.st_mtime_ns)
     try:
         digest = _sha256_of(path)
@@ -337,7 +343,8 @@ def read_landing_file(f: LandingFile, max_file_bytes: int
     `file_sha256` of what is returned is the hash of the bytes actually read, which differs
     from `f.sha256` only when the file changed since discovery (see `read_settled`).
     """
-    return _read_file(f, max_file_bytes, settled=False) or ([], [])
+    read = _read_file(f, max_file_bytes, settled=False)
+    return ([], []) if read is None else (read[0], read[1])
 
 
 def read_settled(f: LandingFile, max_file_bytes: int
@@ -347,23 +354,30 @@ def read_settled(f: LandingFile, max_file_bytes: int
     A file still being written must not be loaded half-way nor recorded as seen: returning
     None leaves it for the next run, which reads it whole.
     """
+    read = read_settled_file(f, max_file_bytes)
+    return None if read is None else (read[0], read[1])
+
+
+def read_settled_file(f: LandingFile, max_file_bytes: int
+                      ) -> tuple[list[RawArticle], list[Reject], str | None] | None:
+    """`read_settled`, with the sha256 of the bytes read (None when they could not be read)."""
     return _read_file(f, max_file_bytes, settled=True)
 
 
 def _read_file(f: LandingFile, max_file_bytes: int, settled: bool
-               ) -> tuple[list[RawArticle], list[Reject]] | None:
+               ) -> tuple[list[RawArticle], list[Reject], str | None] | None:
     size: int | None = f.size
     digest: str | None = f.sha256
     try:
         data = _read_bytes(f, max_file_bytes)
         size, digest = len(data), hashlib.sha256(data).hexdigest()
-        if settled and (digest != f.sha256 or _moved(f)):
+        if settled and ((f.sha256 is not None and digest != f.sha256) or _moved(f)):
             return None
         if not data:
             raise _Refused("empty_file", "the file is empty (0 bytes)")
         suffix = Path(f.name).suffix.lower()
         if suffix in JSONL_SUFFIXES:
-            return _read_jsonl(f.name, digest, len(data), _decode_lines(data))
+            return (*_read_jsonl(f.name, digest, len(data), _decode_lines(data)), digest)
         text = _decode(data, html=suffix in HTML_SUFFIXES)
         if suffix in HTML_SUFFIXES:
             article = _read_html_article(f.name, digest, text)
@@ -372,8 +386,8 @@ def _read_file(f: LandingFile, max_file_bytes: int, settled: bool
         else:
             raise _Refused("unsupported_type", f"'{suffix or f.name}' files are not read")
     except _Refused as refused:
-        return [], [Reject(f.name, digest, size, None, refused.reason, refused.detail)]
-    return [article], []
+        return [], [Reject(f.name, digest, size, None, refused.reason, refused.detail)], digest
+    return [article], [], digest
 
 
 def _moved(f: LandingFile) -> bool:

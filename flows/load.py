@@ -17,7 +17,7 @@ import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
 from pathlib import Path
@@ -47,7 +47,7 @@ class LandingFileLike(Protocol):
     @property
     def size(self) -> int: ...
     @property
-    def sha256(self) -> str: ...
+    def sha256(self) -> str | None: ...  # set once the file was read
 
 
 class RawArticleLike(Protocol):
@@ -167,8 +167,8 @@ def rejects_table(rejects: Sequence[RejectLike]) -> pa.Table:
 
 def files_table(files: Sequence[LandingFileLike], articles: Sequence[RawArticleLike],
                 rejects: Sequence[RejectLike]) -> pa.Table:
-    n_articles = Counter(a.file_sha256 for a in articles)
-    n_rejects = Counter(r.file_sha256 for r in rejects)
+    n_articles: Counter[str | None] = Counter(a.file_sha256 for a in articles)
+    n_rejects: Counter[str | None] = Counter(r.file_sha256 for r in rejects)
     return pa.Table.from_pylist([
         {"file_sha256": f.sha256, "file_name": f.name, "file_path": str(f.path),
          "file_size": f.size, "file_mtime_ns": getattr(f, "mtime_ns", None),
@@ -253,7 +253,8 @@ def discover_new(landing_dir: Path | str, work_db: Path | str, max_file_bytes: i
     from flows.ingest import changing_files, discover
 
     checkpoint("ingest")
-    files, rejects = discover(Path(landing_dir), max_file_bytes, known_stats(work_db))
+    files, rejects = discover(Path(landing_dir), max_file_bytes, known_stats(work_db),
+                              hash_new=False)
     known = known_files(work_db)
     new_files = [f for f in files if (f.sha256, f.name) not in known]
     moving = changing_files(new_files)
@@ -299,15 +300,18 @@ class ReadChunk:
 
 def read_chunk(files: Sequence[LandingFile], max_file_bytes: int) -> ReadChunk:
     """Read a chunk of landing files (in a worker process when there are several chunks)."""
-    from flows.ingest import read_settled
+    from flows.ingest import read_settled_file
 
     out = ReadChunk([], [], [], [])
     for f in files:
-        outcome = read_settled(f, max_file_bytes)
+        outcome = read_settled_file(f, max_file_bytes)
         if outcome is None:
             out.deferred.append(f.name)
             continue
-        out.settled.append(f)
+        if outcome[2] is None:  # not readable: a reject now, tried again next run
+            out.rejects.extend(outcome[1])
+            continue
+        out.settled.append(replace(f, sha256=outcome[2]))
         out.articles.extend(outcome[0])
         out.rejects.extend(outcome[1])
     return out

@@ -822,3 +822,18 @@ def test_a_page_headline_stays_apart_from_the_first_paragraph() -> None:
         f"</article></body></html>")
 
     assert page.text.startswith(headline + "\n\nSUMY, Ukraine")
+
+
+def test_discovery_can_leave_new_names_unhashed_for_the_reader_to_hash(
+        tmp_path: Path) -> None:
+    from flows.load import read_chunk
+
+    (tmp_path / "fresh.txt").write_text("Drones hit the port overnight.", encoding="utf-8")
+    files, _ = discover(tmp_path, CAP, {}, hash_new=False)
+    assert [f.sha256 for f in files] == [None]
+
+    chunk = read_chunk(files, CAP)
+
+    digest = hashlib.sha256((tmp_path / "fresh.txt").read_bytes()).hexdigest()
+    assert [f.sha256 for f in chunk.settled] == [digest]
+    assert [a.file_sha256 for a in chunk.articles] == [digest]
