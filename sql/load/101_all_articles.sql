@@ -1,4 +1,5 @@
--- Every stored article, for a rebuild that re-extracts them all.
+-- Every stored article, for a rebuild that re-extracts them all; in storage order, so each
+-- batch reads a narrow stretch of the table (sql/load/105_articles_for_batch.sql).
 select article_key
 from work.raw.article
-order by article_key;
+order by rowid;
