@@ -24,7 +24,7 @@ from typing import Any
 
 import duckdb
 
-from flows.validate import EXPECTATIONS_DIR, load_suites
+from flows.validate import EXPECTATIONS_DIR, load_suites, make_check_scope
 from flows.warehouse import SQL_DIR, publish_connection, read_sql
 
 log = logging.getLogger("sitrep.datadocs")
@@ -82,6 +82,7 @@ def build_data_docs(work_db: Path | str, next_db: Path | str, run_id: str,
     gx_run = RunIdentifier(run_name=run_id, run_time=datetime.now(UTC))
     source = context.data_sources.add_pandas("candidate")
     with publish_connection(work_db, next_db, work_read_only=True) as con:
+        make_check_scope(con, sql_dir)  # the rows the gate checked in this run
         for suite in load_suites(expectations_dir):
             try:
                 frame = con.sql(read_sql(suite.frame_sql.removeprefix("sql/"), sql_dir)).df()

@@ -27,7 +27,7 @@ import duckdb
 import pyarrow as pa
 
 from flows.faults import checkpoint
-from flows.warehouse import SQL_DIR, content_key, run_sql_file, work_connection
+from flows.warehouse import SQL_DIR, content_key, read_sql, run_sql_file, work_connection
 
 if TYPE_CHECKING:
     from flows.ingest import LandingFile, Reject
@@ -103,6 +103,8 @@ class IngestStats:
     duplicates: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     deferred: int = 0  # files still being written, left for the next run
+    extracted: int = 0  # articles extracted while they were read (see `ingest_files`)
+    facts: dict[str, int] = field(default_factory=dict)  # staged rows, by table
 
 
 _ARTICLES = pa.schema([
@@ -296,10 +298,18 @@ class ReadChunk:
     articles: list[RawArticleLike]
     rejects: list[RejectLike]
     deferred: list[str]  # names of files that changed while they were read
+    staged: dict[str, pa.Table] | None = None  # staging rows, when extracted on the way
 
 
-def read_chunk(files: Sequence[LandingFile], max_file_bytes: int) -> ReadChunk:
-    """Read a chunk of landing files (in a worker process when there are several chunks)."""
+def read_chunk(files: Sequence[LandingFile], max_file_bytes: int,
+               extract_run_id: str | None = None) -> ReadChunk:
+    """Read a chunk of landing files (in a worker process when there are several chunks).
+
+    With `extract_run_id`, the chunk's articles are also extracted while their text is at
+    hand, so a big landing is read once and the cores work while the main process loads.
+    An article the extractor fails on is simply left for the extract step, which retries it
+    and records the failure.
+    """
     from flows.ingest import read_settled_file
 
     out = ReadChunk([], [], [], [])
@@ -314,15 +324,22 @@ def read_chunk(files: Sequence[LandingFile], max_file_bytes: int) -> ReadChunk:
         out.settled.append(replace(f, sha256=outcome[2]))
         out.articles.extend(outcome[0])
         out.rejects.extend(outcome[1])
+    if extract_run_id is not None:
+        from flows.staging import extract_texts
+
+        first = {a.content_sha256: a for a in reversed(out.articles)}  # one per text
+        out.staged, _ = extract_texts(
+            ((content_key(a.content_sha256), a.content_sha256, a.text, a.title, a.language,
+              a.published_at, a.article_id) for a in first.values()), extract_run_id)
     return out
 
 
 def _read_chunks(chunks: Sequence[Sequence[LandingFile]], max_file_bytes: int,
-                 workers: int) -> Iterator[ReadChunk]:
+                 workers: int, extract_run_id: str | None) -> Iterator[ReadChunk]:
     """Chunks read in order, on `workers` processes, with at most a few chunks in flight."""
     if workers <= 1 or len(chunks) <= 1 or os.environ.get("SITREP_FAULT"):
         for chunk in chunks:
-            yield read_chunk(chunk, max_file_bytes)
+            yield read_chunk(chunk, max_file_bytes, extract_run_id)
         return
     context = multiprocessing.get_context("spawn")  # no fork under Prefect's threads
     with ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
@@ -330,44 +347,95 @@ def _read_chunks(chunks: Sequence[Sequence[LandingFile]], max_file_bytes: int,
         pending: deque[Future[ReadChunk]] = deque()
         queued = iter(chunks)
         for chunk in islice(queued, workers + 1):
-            pending.append(pool.submit(read_chunk, list(chunk), max_file_bytes))
+            pending.append(pool.submit(read_chunk, list(chunk), max_file_bytes,
+                                       extract_run_id))
         while pending:
             result = pending.popleft().result()
             following = next(queued, None)
             if following is not None:
-                pending.append(pool.submit(read_chunk, list(following), max_file_bytes))
+                pending.append(pool.submit(read_chunk, list(following), max_file_bytes,
+                                           extract_run_id))
             yield result
 
 
 def ingest_files(work_db: Path | str, files: Sequence[LandingFile],
                  discovery_rejects: Sequence[RejectLike], max_file_bytes: int,
                  run_id: str, workers: int = 1,
-                 progress: Callable[[int, int], None] | None = None) -> IngestStats:
+                 progress: Callable[[int, int], None] | None = None,
+                 extractor_version: str | None = None) -> IngestStats:
     """Read new landing files and load their articles and rejects into raw, chunk by chunk.
 
     A file that changed since discovery is not recorded at all: the next run reads it whole.
-    `progress(files_done, files_total)` is called after each chunk.
+    `progress(files_done, files_total)` is called after each chunk. With `extractor_version`
+    (the current one) the workers also extract each chunk's articles and their staging rows
+    are loaded right after them, for articles that extractor has not read yet; the extract
+    step then finds only what is left (failures, articles ingested earlier).
     """
     chunks = chunk_files(files)
     now = datetime.now()
-    read = deferred = done = 0
+    read = deferred = done = extracted = 0
+    facts: dict[str, int] = {}
+    extract_run_id = run_id if extractor_version is not None else None
     with work_connection(work_db) as con:
         before = _counts(con)
         if discovery_rejects:
             _load_chunk(con, [], [], discovery_rejects, run_id, now)
-        for chunk, result in zip(chunks, _read_chunks(chunks, max_file_bytes, workers),
-                                 strict=True):
+        for chunk, result in zip(chunks, _read_chunks(chunks, max_file_bytes, workers,
+                                                      extract_run_id), strict=True):
             for name in result.deferred:
                 log.info("%s changed while it was read; left for the next run", name)
             _load_chunk(con, result.settled, result.articles, result.rejects, run_id, now)
+            if result.staged is not None and extractor_version is not None:
+                staged = _not_yet_extracted(con, result.staged, extractor_version)
+                _stage(con, staged)
+                extracted += staged["article_extraction"].num_rows
+                for name, table in staged.items():
+                    facts[name] = facts.get(name, 0) + table.num_rows
             read += len(result.articles)
             deferred += len(result.deferred)
             done += len(chunk)
             if progress:
                 progress(done, len(files))
         stats = _stats(con, run_id, len(files), read, before, _counts(con))
-    stats.deferred = deferred
+    stats.deferred, stats.extracted, stats.facts = deferred, extracted, facts
     return stats
+
+
+def _not_yet_extracted(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table],
+                       extractor_version: str) -> dict[str, pa.Table]:
+    """The staging rows of articles the current extractor has not read before (a text seen
+    in an earlier run keeps its staged facts and the checks already made on them)."""
+    import pyarrow.compute as pc
+
+    keys = tables["article_extraction"].column("article_key")
+    con.register("chunk_keys", pa.table({"article_key": keys}))
+    try:
+        rows = con.execute(read_sql("load/106_already_extracted.sql"),
+                           {"extractor_version": extractor_version}).fetchall()
+    finally:
+        con.unregister("chunk_keys")
+    if not rows:
+        return tables
+    done = pa.array([r[0] for r in rows], pa.int64())
+    return {name: t.filter(pc.invert(pc.is_in(t.column("article_key"), value_set=done)))
+            for name, t in tables.items()}
+
+
+def _stage(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
+    """One chunk's staging rows, in one transaction (sql/load/110_staging_replace.sql)."""
+    for name, table in tables.items():
+        con.register(f"batch_{name}", table)
+    try:
+        con.execute("begin transaction")
+        try:
+            run_sql_file(con, LOAD_SQL / "110_staging_replace.sql")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
+    finally:
+        for name in tables:
+            con.unregister(f"batch_{name}")
 
 
 def articles_to_extract(work_db: Path | str, extractor_version: str) -> list[int]:
@@ -394,19 +462,7 @@ def load_staging_batches(work_db: Path | str,
     totals: dict[str, int] = {}
     with work_connection(work_db) as con:
         for tables in batches:
-            for name, table in tables.items():
-                con.register(f"batch_{name}", table)
-            try:
-                con.execute("begin transaction")
-                try:
-                    run_sql_file(con, LOAD_SQL / "110_staging_replace.sql")
-                except BaseException:
-                    con.execute("rollback")
-                    raise
-                con.execute("commit")
-            finally:
-                for name in tables:
-                    con.unregister(f"batch_{name}")
+            _stage(con, tables)
             for name, table in tables.items():
                 totals[name] = totals.get(name, 0) + table.num_rows
     return totals

@@ -11,6 +11,7 @@ without Prefect (tests, debugging); `sitrep_pipeline` is the flow the CLI runs.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 import uuid
@@ -207,18 +208,25 @@ def discover_task(landing_dir: str, work_db: str, max_file_bytes: int) -> tuple[
 
 
 def step_ingest(work_db: str, files: list[Any], rejects: list[Any], max_file_bytes: int,
-                run_id: str, workers: int = 1) -> load.IngestStats:
-    """Read new landing files into raw in chunks (on `workers` processes), with progress."""
+                run_id: str, workers: int = 1,
+                extractor_version: str | None = None) -> load.IngestStats:
+    """Read new landing files into raw in chunks (on `workers` processes), with progress.
+
+    With `extractor_version`, the chunks are extracted as they are read (one pass over a
+    big landing); the extract step then handles only what is left.
+    """
     with progress.tracker("ingest", "sitrep-ingest-progress", len(files), "files") as update:
         return load.ingest_files(work_db, files, rejects, max_file_bytes, run_id, workers,
-                                 update)
+                                 update, extractor_version)
 
 
 @task(name="ingest-raw", retries=RETRIES, retry_delay_seconds=BACKOFF,
       cache_policy=NO_CACHE)
 def ingest_task(work_db: str, files: list[Any], rejects: list[Any], max_file_bytes: int,
-                run_id: str, workers: int = 1) -> load.IngestStats:
-    stats = step_ingest(work_db, files, rejects, max_file_bytes, run_id, workers)
+                run_id: str, workers: int = 1,
+                extractor_version: str | None = None) -> load.IngestStats:
+    stats = step_ingest(work_db, files, rejects, max_file_bytes, run_id, workers,
+                        extractor_version)
     get_run_logger().info("ingest: %s", stats)
     return stats
 
@@ -372,8 +380,12 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
             if fetched is not None:
                 rejects = [*rejects, *fetched.rejects]
             log.info("landing: %d files, %d new", seen, len(files))
+            # extract while reading, unless extraction goes to Dask or a planned fault
+            # must land in the extract step itself
+            extract_early = not settings.dask_address and not os.environ.get("SITREP_FAULT")
             stats = steps.ingest(work_db, files, rejects, settings.max_file_bytes, run_id,
-                                 settings.workers)
+                                 settings.workers,
+                                 EXTRACTOR_VERSION if extract_early else None)
             summary.files_seen, summary.files_new = seen, stats.files_new
             summary.articles_read, summary.articles_new = stats.articles_read, stats.articles_new
             summary.rejected = dict(stats.rejected)
@@ -386,9 +398,10 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
             results = steps.extract(work_db, batches, str(scratch), run_id, settings.workers,
                                     dask_address=settings.dask_address)
             staged = steps.load_staging(work_db, results, run_id)
-            summary.articles_extracted = sum(r.articles for r in results)
-            summary.facts_extracted = {k: v for k, v in staged.items()
-                                       if k != "article_extraction"}
+            summary.articles_extracted = stats.extracted + sum(r.articles for r in results)
+            summary.facts_extracted = {
+                k: stats.facts.get(k, 0) + staged.get(k, 0)
+                for k in dict.fromkeys([*staged, *stats.facts]) if k != "article_extraction"}
             for failed in (f for r in results for f in r.failures):
                 summary.rejected["extraction_error"] = (
                     summary.rejected.get("extraction_error", 0) + 1)

@@ -61,7 +61,8 @@ def _no_discovery(landing_dir: str, work_db: str, max_file_bytes: int
 
 
 def _no_ingest(work_db: str, files: list[Any], rejects: list[Any], max_file_bytes: int,
-               run_id: str, workers: int = 1) -> load.IngestStats:
+               run_id: str, workers: int = 1,
+               extractor_version: str | None = None) -> load.IngestStats:
     return load.IngestStats()
 
 

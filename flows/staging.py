@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -240,6 +240,27 @@ class BatchResult:
     failures: list[tuple[str, str]]  # (article source, error) for articles not extracted
 
 
+def extract_texts(articles: Iterable[tuple[int, str, str, str | None, str | None,
+                                          datetime | None, str]],
+                  run_id: str) -> tuple[dict[str, pa.Table], list[tuple[str, str]]]:
+    """Staging tables for articles given as (key, sha, text, title, language, published_at,
+    source) and the (source, error) of those the extractor failed on (left unextracted)."""
+    from flows.extract.article import EXTRACTOR_VERSION, extract_article
+
+    done: list[ExtractedArticle] = []
+    failures: list[tuple[str, str]] = []
+    for key, sha, text, title, language, published_at, source in articles:
+        try:
+            extraction = extract_article(
+                text, published_at.date() if published_at else None, title, language)
+        except Exception as exc:  # one bad article must not sink the batch
+            log.warning("extraction failed for %s: %s", source, exc)
+            failures.append((source, f"{type(exc).__name__}: {exc}"))
+            continue
+        done.append(ExtractedArticle(int(key), str(sha), extraction))
+    return flatten(done, EXTRACTOR_VERSION, run_id, datetime.now()), failures
+
+
 def extract_batch(work_db: Path | str, article_keys: Sequence[int], batch_dir: Path | str,
                   run_id: str) -> BatchResult:
     """Extract one batch of raw articles and write its staging rows as Parquet files.
@@ -248,31 +269,21 @@ def extract_batch(work_db: Path | str, article_keys: Sequence[int], batch_dir: P
     load step. An article the extractor fails on is reported and left unextracted (it is
     tried again on the next run) instead of failing the batch.
     """
-    from flows.extract.article import EXTRACTOR_VERSION, extract_article
-
     checkpoint("extract")
     keys = pa.table({"article_key": pa.array(list(article_keys), pa.int64())})
     with work_connection(work_db, read_only=True) as con:
         con.register("batch_keys", keys)
         query = (SQL_DIR / "load" / "105_articles_for_batch.sql").read_text(encoding="utf-8")
         rows = con.execute(query).fetchall()
-    done: list[ExtractedArticle] = []
-    failures: list[tuple[str, str]] = []
-    for key, sha, text, title, language, published_at, article_id, source_file in rows:
-        try:
-            extraction = extract_article(
-                text, published_at.date() if published_at else None, title, language)
-        except Exception as exc:  # one bad article must not sink the batch
-            log.warning("extraction failed for %s: %s", article_id or source_file, exc)
-            failures.append((str(article_id or source_file), f"{type(exc).__name__}: {exc}"))
-            continue
-        done.append(ExtractedArticle(int(key), str(sha), extraction))
-    tables = flatten(done, EXTRACTOR_VERSION, run_id, datetime.now())
+    tables, failures = extract_texts(
+        ((key, sha, text, title, language, published_at, str(article_id or source_file))
+         for key, sha, text, title, language, published_at, article_id, source_file in rows),
+        run_id)
     out = Path(batch_dir)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
         pq.write_table(table, out / f"{name}.parquet")
-    return BatchResult(str(out), len(done),
+    return BatchResult(str(out), tables["article_extraction"].num_rows,
                        {k: tables[k].num_rows for k in FACT_KINDS}, failures)
 
 
