@@ -34,6 +34,11 @@ STAGES: tuple[str, ...] = ("ingest", "extract", "load", "build", "validate", "pu
 ACTIONS: tuple[str, ...] = ("kill", "sleep", "hold")
 
 
+def active() -> bool:
+    """True when a fault is planned or checkpoints are being timed (the fault harness)."""
+    return bool(os.environ.get(FAULT_ENV) or os.environ.get(MARKS_ENV))
+
+
 @dataclass(frozen=True)
 class Fault:
     stage: str

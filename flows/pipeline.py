@@ -10,8 +10,8 @@ without Prefect (tests, debugging); `sitrep_pipeline` is the flow the CLI runs.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import os
 import shutil
 import time
 import uuid
@@ -25,7 +25,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 
-from flows import feeds, load, progress, publish, run_report, staging, validate
+from flows import faults, feeds, load, progress, publish, run_report, staging, validate
 from flows.settings import Settings, load_settings
 
 log = logging.getLogger("sitrep.pipeline")
@@ -354,6 +354,12 @@ PREFECT_STEPS = _Steps(discover_task, ingest_task, plan_task, extract_task, load
                        artifacts=True)
 
 
+def _step(fn: Callable[..., Any], running: list[str]) -> Callable[..., Any]:
+    """`fn`, noting its name (the Prefect task's, else the function's) as the step running."""
+    running.append(str(getattr(fn, "name", None) or getattr(fn, "__name__", "step")))
+    return fn
+
+
 def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                  steps: _Steps) -> RunSummary:
     from flows.extract.article import EXTRACTOR_VERSION
@@ -365,6 +371,7 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                          warehouse_path=live_db, extractor_version=EXTRACTOR_VERSION)
     report: validate.ValidationReport | None = None
     scratch = settings.state_dir / ".sitrep-batches" / run_id
+    running: list[str] = []  # the steps started, last one last (see `_step`)
     with publish.run_lock(settings.lock_path, wait_seconds):
         for note in publish.recover(work_db, next_db, live_db, scratch.parent):
             log.warning("after an interrupted run: %s", note)
@@ -372,32 +379,33 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
         try:
             fetched = None
             if steps.fetch is not None and settings.sources_path.exists():  # feeds, pages
-                fetched = steps.fetch(str(settings.sources_path), str(settings.landing_dir),
-                                      work_db, run_id)
+                fetched = _step(steps.fetch, running)(
+                    str(settings.sources_path), str(settings.landing_dir), work_db, run_id)
                 summary.items_fetched = fetched.items_new
-            files, rejects, seen = steps.discover(str(settings.landing_dir), work_db,
-                                                  settings.max_file_bytes)
+            files, rejects, seen = _step(steps.discover, running)(
+                str(settings.landing_dir), work_db, settings.max_file_bytes)
             if fetched is not None:
                 rejects = [*rejects, *fetched.rejects]
             log.info("landing: %d files, %d new", seen, len(files))
-            # extract while reading, unless extraction goes to Dask or a planned fault
-            # must land in the extract step itself
-            extract_early = not settings.dask_address and not os.environ.get("SITREP_FAULT")
-            stats = steps.ingest(work_db, files, rejects, settings.max_file_bytes, run_id,
-                                 settings.workers,
-                                 EXTRACTOR_VERSION if extract_early else None)
+            # extract while reading, unless extraction goes to Dask or the fault harness
+            # needs the extract step to be where extraction happens
+            extract_early = not settings.dask_address and not faults.active()
+            stats = _step(steps.ingest, running)(
+                work_db, files, rejects, settings.max_file_bytes, run_id, settings.workers,
+                EXTRACTOR_VERSION if extract_early else None)
             summary.files_seen, summary.files_new = seen, stats.files_new
             summary.articles_read, summary.articles_new = stats.articles_read, stats.articles_new
             summary.rejected = dict(stats.rejected)
             log.info("ingest: %d articles read, %d new, rejected %s", stats.articles_read,
                      stats.articles_new, stats.rejected or "none")
 
-            batches = steps.plan(work_db, EXTRACTOR_VERSION, settings.batch_size)
+            batches = _step(steps.plan, running)(work_db, EXTRACTOR_VERSION, settings.batch_size)
             log.info("extracting %d articles in %d batches", sum(map(len, batches)),
                      len(batches))
-            results = steps.extract(work_db, batches, str(scratch), run_id, settings.workers,
-                                    dask_address=settings.dask_address)
-            staged = steps.load_staging(work_db, results, run_id)
+            results = _step(steps.extract, running)(
+                work_db, batches, str(scratch), run_id, settings.workers,
+                dask_address=settings.dask_address)
+            staged = _step(steps.load_staging, running)(work_db, results, run_id)
             summary.articles_extracted = stats.extracted + sum(r.articles for r in results)
             summary.facts_extracted = {
                 k: stats.facts.get(k, 0) + staged.get(k, 0)
@@ -408,9 +416,9 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                 log.warning("extraction failed: %s", failed)
 
             log.info("building the candidate warehouse")
-            summary.facts_published = steps.build(work_db, next_db, run_id)
+            summary.facts_published = _step(steps.build, running)(work_db, next_db, run_id)
             log.info("running the quality gate")
-            report = steps.validate(work_db, next_db, run_id)
+            report = _step(steps.validate, running)(work_db, next_db, run_id)
             _add_report(summary, report)
             if report.blocked:
                 publish.remove_candidate(next_db)
@@ -422,7 +430,8 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
             else:
                 publish.set_run_status(work_db, run_id, "publishing", None)
                 try:
-                    summary.facts_published = steps.publish(work_db, next_db, live_db, run_id)
+                    summary.facts_published = _step(steps.publish, running)(
+                        work_db, next_db, live_db, run_id)
                 except publish.PublishBlocked as blocked:  # by the checks on events
                     publish.remove_candidate(next_db)
                     summary.status, summary.facts_published = "blocked", {}
@@ -435,6 +444,9 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                 summary.checks_passed, summary.checks_failed = validate.recorded_counts(
                     work_db, run_id)
         except BaseException as exc:
+            if running and not hasattr(exc, "sitrep_step"):
+                with contextlib.suppress(AttributeError):  # where it failed, for the report
+                    exc.sitrep_step = running[-1]  # type: ignore[attr-defined]
             publish.remove_candidate(next_db)
             summary.status, summary.message = "failed", f"{type(exc).__name__}: {exc}"
             summary.seconds = round(time.monotonic() - started, 2)

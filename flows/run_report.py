@@ -176,7 +176,9 @@ def finish(summary: SummaryLike) -> str:
 
 def report_failure(exc: BaseException, start: RunStart) -> str:
     """One clear sentence for a failed run: in the log, as an artifact and in the run's name."""
-    step = failed_task_name()
+    # the step the pipeline noted when the exception passed through it; else ask the API
+    # (task states reach it asynchronously, so it may not know yet)
+    step = getattr(exc, "sitrep_step", None) or failed_task_name()
     changed = _stamp(start.warehouse) != start.warehouse_stamp
     where = f" in task {step}" if step else ""
     effect = ("the published warehouse had already been replaced before the failure"
