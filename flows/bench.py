@@ -154,8 +154,12 @@ def render(results: dict[str, Any], startup: float | None) -> str:
              "`sitrep synth` (300 to 1,500 words each). Each step runs in its own process; "
              "peak RSS is that process's, and the extraction workers' separately.", "",
              "Machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()), "",
-             "| articles | floor s | end-to-end s | articles/s | x floor | ingest | extract | "
-             "load | build | validate | publish | peak RSS MB (main / workers) | Prefect flow s |",
+             "Stage columns are seconds. Articles are extracted while they are read, so "
+             "`ingest + extract` holds both; `extract (rest)` and `load (rest)` are the extract "
+             "step's leftovers (none on a fresh landing).", "",
+             "| articles | floor s | end-to-end s | articles/s | x floor | ingest + extract | "
+             "extract (rest) | load (rest) | build | validate | publish | "
+             "peak RSS MB (main / workers) | Prefect flow s |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n, row in results["sizes"].items():
         p, f = row["plain"], row["floor"]
