@@ -108,6 +108,11 @@ def report_outcome(command: str, settings: Settings, run_id: str, state: Any) ->
     if logged and logged.get("summary"):
         print(RunSummary.from_dict(logged["summary"]).text())
     if state.is_completed():
+        from flows.report import default_out_dir
+
+        latest = default_out_dir(settings.warehouse_path) / "latest.html"
+        if latest.exists():
+            print(f"report: {latest}")
         return EXIT_OK
     error = state.result(raise_on_failure=False)
     if isinstance(error, LockBusy):

@@ -90,6 +90,7 @@ def test_run_exit_codes_and_summary(wh_settings: Settings, scripted: ScriptedExt
     assert "PUBLISHED" in out and "strike 1" in out
     assert "articles: 1 read, 1 new" in out
     assert str(wh_settings.warehouse_path) in out
+    assert f"report: {wh_settings.state_dir / 'reports' / 'latest.html'}" in out
 
     with duckdb.connect(str(wh_settings.work_db_path)) as con:
         con.execute("insert into staging.strike select * from staging.strike")
