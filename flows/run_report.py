@@ -232,8 +232,15 @@ def failed_task_name() -> str | None:
 
 @task(name="build-data-docs", cache_policy=NO_CACHE)
 def data_docs_task(work_db: str, next_db: str, run_id: str) -> str | None:
-    """Render this run's GX Data Docs; a failure is a warning, never a failed run."""
+    """Render this run's GX Data Docs; a failure is a warning, never a failed run.
+
+    SITREP_DATA_DOCS=0 turns them off (they are a second GX pass over the rows the gate
+    checked; `make bench` turns them off to measure Prefect's own overhead).
+    """
     logger = get_run_logger()
+    if os.environ.get("SITREP_DATA_DOCS", "1").strip().lower() in ("0", "false", "no"):
+        logger.info("Data Docs are turned off (SITREP_DATA_DOCS=0)")
+        return None
     try:
         docs = build_data_docs(work_db, next_db, run_id, docs_dir(Path(next_db).parent))
     except Exception as exc:

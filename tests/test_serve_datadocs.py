@@ -76,3 +76,19 @@ def test_only_the_newest_runs_are_kept(candidate: Settings) -> None:
     index = (site / "index.html").read_text(encoding="utf-8")
     assert runs[0] not in index and runs[1] in index and runs[2] in index
     assert not list(site.rglob(f"*{runs[0]}*"))
+
+
+def test_data_docs_can_be_turned_off_in_the_flow(
+        wh_settings: Settings, scripted: ScriptedExtractor,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows.pipeline import sitrep_pipeline
+
+    scripted.add(GOOD, lambda t, p: [strike(t, GOOD, SHAHED, 12, 9, NIGHT)])
+    write_article(wh_settings.landing_dir, "good.txt", GOOD)
+    monkeypatch.setenv("SITREP_DATA_DOCS", "0")
+
+    state = sitrep_pipeline(landing=str(wh_settings.landing_dir),
+                            warehouse=str(wh_settings.warehouse_path), return_state=True)
+
+    assert state.is_completed()
+    assert not docs_dir(wh_settings.state_dir).exists()
