@@ -12,11 +12,10 @@ ledger row nor a reject until its bytes hold still.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import islice
@@ -27,6 +26,7 @@ import duckdb
 import pyarrow as pa
 
 from flows.faults import checkpoint
+from flows.pool import process_pool
 from flows.warehouse import SQL_DIR, content_key, read_sql, run_sql_file, work_connection
 
 if TYPE_CHECKING:
@@ -341,9 +341,7 @@ def _read_chunks(chunks: Sequence[Sequence[LandingFile]], max_file_bytes: int,
         for chunk in chunks:
             yield read_chunk(chunk, max_file_bytes, extract_run_id)
         return
-    context = multiprocessing.get_context("spawn")  # no fork under Prefect's threads
-    with ProcessPoolExecutor(max_workers=min(workers, len(chunks)),
-                             mp_context=context) as pool:
+    with process_pool(min(workers, len(chunks))) as pool:
         pending: deque[Future[ReadChunk]] = deque()
         queued = iter(chunks)
         for chunk in islice(queued, workers + 1):

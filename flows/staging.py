@@ -7,10 +7,9 @@ keys: the same article read by the same extractor yields the same keys on every 
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -32,6 +31,7 @@ from flows.extract.model import (
     Weapon,
 )
 from flows.faults import checkpoint
+from flows.pool import process_pool
 from flows.warehouse import SQL_DIR, stable_key, work_connection
 
 log = logging.getLogger("sitrep.staging")
@@ -305,8 +305,7 @@ def extract_batches(work_db: Path | str, batches: Sequence[Sequence[int]],
             if progress:
                 progress(i + 1, len(batches), results[i])  # type: ignore[arg-type]
         return [r for r in results if r is not None]
-    context = multiprocessing.get_context("spawn")  # no fork under Prefect's threads
-    with ProcessPoolExecutor(max_workers=min(workers, len(batches)), mp_context=context) as pool:
+    with process_pool(min(workers, len(batches))) as pool:
         futures = {pool.submit(extract_batch, str(work_db), list(keys), dirs[i], run_id): i
                    for i, keys in enumerate(batches)}
         for done, future in enumerate(as_completed(futures), 1):

@@ -1,0 +1,52 @@
+"""Worker processes die with the run that started them (a SIGKILLed run leaves no workers)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+PARENT = r"""
+import os, signal, sys, time
+from pathlib import Path
+from flows.pool import process_pool
+
+def work(path):
+    Path(path).write_text(str(os.getpid()))
+    time.sleep(60)
+
+if __name__ == "__main__":
+    pool = process_pool(1)
+    pool.submit(work, sys.argv[1])
+    while not Path(sys.argv[1]).exists():
+        time.sleep(0.05)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    status = Path(f"/proc/{pid}/status")
+    return not (status.exists() and "\nState:\tZ" in status.read_text())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="uses prctl (Linux)")
+def test_a_worker_dies_when_its_run_is_killed(tmp_path: Path) -> None:
+    script = tmp_path / "parent.py"
+    script.write_text(PARENT, encoding="utf-8")
+    pid_file = tmp_path / "worker.pid"
+    run = subprocess.run([sys.executable, str(script), str(pid_file)], timeout=60,
+                         cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert run.returncode == -9
+    worker = int(pid_file.read_text())
+    deadline = time.monotonic() + 10
+    while _alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _alive(worker)
