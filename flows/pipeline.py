@@ -48,6 +48,7 @@ class RunSummary:
     articles_read: int = 0
     articles_new: int = 0
     items_fetched: int = 0  # new feed items and pages written to the landing folder
+    sources: str = ""  # the sources file fetched from ("" when the run read none)
     rejected: dict[str, int] = field(default_factory=dict)
     articles_extracted: int = 0
     facts_extracted: dict[str, int] = field(default_factory=dict)
@@ -81,7 +82,8 @@ class RunSummary:
         lines = [
             f"run {self.run_id}: {self.status.upper()}"
             + (f" -- {self.message}" if self.message and not self.blocking else ""),
-            f"fetched from feeds/pages: {self.items_fetched} new items",
+            *([f"fetched from feeds/pages: {self.items_fetched} new items ({self.sources})"]
+              if self.sources else []),
             f"landing files: {self.files_seen} seen, {self.files_new} new ({self.landing_dir})",
             f"articles: {self.articles_read} read, {self.articles_new} new, "
             f"{self.articles_extracted} extracted",
@@ -382,6 +384,7 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                 fetched = _step(steps.fetch, running)(
                     str(settings.sources_path), str(settings.landing_dir), work_db, run_id)
                 summary.items_fetched = fetched.items_new
+                summary.sources = str(settings.sources_path)
             files, rejects, seen = _step(steps.discover, running)(
                 str(settings.landing_dir), work_db, settings.max_file_bytes)
             if fetched is not None:

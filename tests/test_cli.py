@@ -89,6 +89,7 @@ def test_run_exit_codes_and_summary(wh_settings: Settings, scripted: ScriptedExt
     out = capsys.readouterr().out
     assert "PUBLISHED" in out and "strike 1" in out
     assert "articles: 1 read, 1 new" in out
+    assert "fetched from" not in out  # no sources file: no feed line
     assert str(wh_settings.warehouse_path) in out
     assert f"report: {wh_settings.state_dir / 'reports' / 'latest.html'}" in out
 
