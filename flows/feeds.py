@@ -46,8 +46,16 @@ from flows.feeds_landing import (
     entry_info,
     write_landing,
 )
-from flows.feeds_state import FeedState, SeenItem, feed_state
-from flows.fetch import Clock, Fetcher, FetchError, Sleep, Validators, canonical_url
+from flows.feeds_state import FeedState, SeenItem, UrlState, feed_state
+from flows.fetch import (
+    Clock,
+    Fetcher,
+    FetchError,
+    Response,
+    Sleep,
+    Validators,
+    canonical_url,
+)
 from flows.load import SimpleReject
 
 log = logging.getLogger("sitrep.feeds")
@@ -168,21 +176,28 @@ class _Run:
                                          line=None, reason=reason, detail=detail))
         self.stats.rejects += 1
 
+    def fetch_source(self, known: UrlState) -> Response | None:
+        """The source's own URL, fetched conditionally; None (outcome noted) when it failed
+        or has not changed since the validators in `known`."""
+        try:
+            response = self.fetcher.get(self.src.url, self.src.politeness, known.validators)
+        except FetchError as exc:
+            self.reject(self.src.url, exc.reason, exc.detail)
+            self.stats.outcome = "failed"
+            return None
+        if response.not_modified:
+            self.stats.outcome = "not_modified"
+            return None
+        return response
+
     # ------------------------------------------------------------------ feeds
 
     def feed(self) -> None:
         import feedparser
 
         src = self.src
-        known = self.state.url_state(src.url)
-        try:
-            response = self.fetcher.get(src.url, src.politeness, known.validators)
-        except FetchError as exc:
-            self.reject(src.url, exc.reason, exc.detail)
-            self.stats.outcome = "failed"
-            return
-        if response.not_modified:
-            self.stats.outcome = "not_modified"
+        response = self.fetch_source(self.state.url_state(src.url))
+        if response is None:
             return
         # A stream, not bytes: feedparser would try a bytes body as a local file name.
         parsed = feedparser.parse(io.BytesIO(response.body), response_headers={
@@ -245,14 +260,8 @@ class _Run:
     def page(self) -> None:
         src = self.src
         known = self.state.url_state(src.url)
-        try:
-            response = self.fetcher.get(src.url, src.politeness, known.validators)
-        except FetchError as exc:
-            self.reject(src.url, exc.reason, exc.detail)
-            self.stats.outcome = "failed"
-            return
-        if response.not_modified:
-            self.stats.outcome = "not_modified"
+        response = self.fetch_source(known)
+        if response is None:
             return
         try:
             article = build_article(response, canonical_url(response.final_url), src.source,

@@ -195,22 +195,29 @@ def _load_chunk(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFileLike]
                 articles: Sequence[RawArticleLike], rejects: Sequence[RejectLike],
                 run_id: str, now: datetime) -> None:
     """One chunk of landing files, their articles and rejects: all of it or none of it."""
-    params = {"run_id": run_id, "now": now}
-    con.register("incoming_files", files_table(files, articles, rejects))
-    con.register("incoming_articles", articles_table(articles))
-    con.register("incoming_rejects", rejects_table(rejects))
+    _apply(con, {"incoming_files": files_table(files, articles, rejects),
+                 "incoming_articles": articles_table(articles),
+                 "incoming_rejects": rejects_table(rejects)},
+           ("010_landing_file.sql", "020_duplicate_article.sql", "030_article.sql",
+            "040_reject.sql"), {"run_id": run_id, "now": now})
+
+
+def _apply(con: duckdb.DuckDBPyConnection, frames: dict[str, pa.Table],
+           files: Sequence[str], params: dict[str, object] | None = None) -> None:
+    """Register `frames` under their names and run `files` of sql/load/ in one transaction."""
+    for name, table in frames.items():
+        con.register(name, table)
     try:
         con.execute("begin transaction")
         try:
-            for name in ("010_landing_file.sql", "020_duplicate_article.sql",
-                         "030_article.sql", "040_reject.sql"):
+            for name in files:
                 run_sql_file(con, LOAD_SQL / name, params)
         except BaseException:
             con.execute("rollback")
             raise
         con.execute("commit")
     finally:
-        for name in ("incoming_files", "incoming_articles", "incoming_rejects"):
+        for name in frames:
             con.unregister(name)
 
 
@@ -421,19 +428,8 @@ def _not_yet_extracted(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Tabl
 
 def _stage(con: duckdb.DuckDBPyConnection, tables: dict[str, pa.Table]) -> None:
     """One chunk's staging rows, in one transaction (sql/load/110_staging_replace.sql)."""
-    for name, table in tables.items():
-        con.register(f"batch_{name}", table)
-    try:
-        con.execute("begin transaction")
-        try:
-            run_sql_file(con, LOAD_SQL / "110_staging_replace.sql")
-        except BaseException:
-            con.execute("rollback")
-            raise
-        con.execute("commit")
-    finally:
-        for name in tables:
-            con.unregister(f"batch_{name}")
+    _apply(con, {f"batch_{name}": table for name, table in tables.items()},
+           ("110_staging_replace.sql",))
 
 
 def articles_to_extract(work_db: Path | str, extractor_version: str) -> list[int]:
