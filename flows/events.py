@@ -21,6 +21,7 @@ The rules are written down in docs/events.md.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -41,12 +42,15 @@ log = logging.getLogger("sitrep.events")
 EVENT_EXPECTATIONS_DIR = REPO_ROOT / "expectations" / "events"
 
 # The files of sql/events/, by phase (each phase is one transaction).
-PREPARE = ("010_event_article.sql", "020_event_mention.sql")
+CREDITS = "005_article_credit.sql"
+PREPARE = ("010_event_article.sql", "020_event_mention.sql", "025_event_island.sql")
 BUILD = ("030_event_figures.sql", "040_bridge_event_fact.sql", "050_v_events.sql")
+SAVE_GROUPING = "045_save_grouping.sql"
 RECORD_CHECKS = "060_record_event_checks.sql"
 RECORD_REVISIONS = "070_record_revisions.sql"
 COPY_REVISIONS = "080_event_revision.sql"
-PHASES = (*PREPARE, *BUILD, RECORD_CHECKS, RECORD_REVISIONS, COPY_REVISIONS)
+PHASES = (CREDITS, *PREPARE, *BUILD, SAVE_GROUPING, RECORD_CHECKS, RECORD_REVISIONS,
+          COPY_REVISIONS)
 
 # Reports without a usable event date (period totals, production figures, undated articles)
 # describe the same event only when published within this many days of each other.
@@ -227,13 +231,18 @@ def _finer(x: Mention, m: Mention) -> bool:
 
 class _Index:
     """Events by kind and day (dated) or by kind and publication day (undated), then by
-    weapon category and place bucket, so a lookup returns few more events than can fit.
+    weapon category (and currency, period, target year) and place bucket, so a lookup
+    returns few more events than can fit.
 
     Each report files its event under its day keys and under the place buckets it opens:
     `("all",)` always, `("unranked",)` when it names no place, and `("adm", admin1)` and
     `("loc", location)` when it does. A lookup asks only the buckets where an event that is
     compatible with the report must be (see `_wanted`): a superset of the candidates, never
     fewer, so the grouping is exactly the one a scan of the whole day would give.
+
+    Events are also filed by actor: under `("any actor",)` and under each report's actor
+    (`None` included). A report naming actor A can only join an event whose actors are all A
+    or unnamed, so it asks `("actor", A)` and `("actor", None)`; one naming none asks all.
     """
 
     def __init__(self) -> None:
@@ -252,6 +261,12 @@ class _Index:
         if m.published_at is None:
             return []
         return [(m.kind, "published", m.published_at.date())]
+
+    @staticmethod
+    def _exact(m: Mention) -> tuple[Any, ...]:
+        """What every report of an event shares exactly: weapon category, currency, period
+        and target year (`frame_compatible` asks them to be equal)."""
+        return (m.weapon_category, m.currency, m.period, m.target_year)
 
     @staticmethod
     def _filed(m: Mention) -> list[tuple[Any, ...]]:
@@ -287,64 +302,194 @@ class _Index:
             keys = [(m.kind, "published", day + timedelta(days=k))
                     for k in range(-UNDATED_WINDOW_DAYS - 1, UNDATED_WINDOW_DAYS + 2)]
         found: set[int] = set()
+        actors = ([("actor", m.actor_key), ("actor", None)] if m.actor_key is not None
+                  else [("any actor",)])
         for key in keys:
             for bucket in self._wanted(m):
-                found |= self._by_key.get((*key, m.weapon_category, *bucket), set())
+                for actor in actors:
+                    found |= self._by_key.get((*key, *self._exact(m), *bucket, *actor), set())
         return found
 
     def add(self, m: Mention, event: int) -> None:
+        actors = [("any actor",), ("actor", m.actor_key)]
         for key in self.keys(m):
             for bucket in self._filed(m):
-                self._by_key[(*key, m.weapon_category, *bucket)].add(event)
+                for actor in actors:
+                    self._by_key[(*key, *self._exact(m), *bucket, *actor)].add(event)
 
 
-class _Shape:
-    """What an event's reports have in common, to rule out most candidates in O(1).
+_UNDATED_WINDOW = timedelta(days=UNDATED_WINDOW_DAYS)
 
-    `may_fit` is a necessary condition of `frame_compatible` with every member (never a
-    sufficient one): resolution gives the same events with or without it, only faster when
-    a day holds hundreds of reports.
+
+def _date_rank(m: Mention) -> int:
+    return DATE_RANK.get(m.date_precision, 0)
+
+
+_UNSET: Any = object()  # no report of the event has given this yet
+
+
+class _Event:
+    """An event's reports and what they have in common, so that testing a report against
+    every one of them takes a few comparisons instead of a loop.
+
+    Its reports are pairwise compatible (`group_mentions` adds a report only then), so they
+    share kind, weapon category, currency, period, target year and, when undated, precision
+    and date, and name at most one actor, one cause besides "other", one recipient, one
+    weapon subcategory and model, and one place among those naming no ranked place. For
+    such reports `frame_fits(m)` is `all(frame_compatible(m, x) for x in members)` and
+    `figures_fit(m)` is `all(figures_compatible(m, x) for x in members)`, exactly (property
+    tests hold them to the pairwise definitions); only reports that both name a place are
+    still compared pairwise. One instance per event of a big warehouse: kept small.
     """
 
-    __slots__ = ("articles", "actors", "category", "ranked_locations", "ranked_admin1",
-                 "ranked", "unranked")
+    __slots__ = ("members", "first", "actor", "cause", "recipient", "subcategory", "model",
+                 "n_dated", "min_to", "max_from", "n_unpublished", "min_pub", "max_pub",
+                 "ranked", "unranked_location", "n_unranked", "n_ranked_figureless",
+                 "n_unranked_figureless", "signatures", "max_place_rank", "max_weapon_rank",
+                 "max_date_rank", "figures", "seconds", "figureless_seconds")
 
     def __init__(self) -> None:
-        self.articles: set[int] = set()
-        self.actors: set[int] = set()
-        self.category: tuple[str | None, ...] = ()
-        self.ranked_locations: set[int | None] = set()
-        self.ranked_admin1: set[str | None] = set()
-        self.ranked = self.unranked = False
+        self.members: list[Mention] = []
+        self.first: Mention | None = None
+        self.actor: int | None = None
+        self.cause: Any = _UNSET  # the cause other than "other", when one is given
+        self.recipient: str | None = None
+        self.subcategory: str | None = None
+        self.model: str | None = None
+        self.n_dated = self.n_unpublished = 0
+        self.min_to: date | None = None
+        self.max_from: date | None = None
+        self.min_pub: datetime | None = None
+        self.max_pub: datetime | None = None
+        self.ranked: tuple[Mention, ...] = ()
+        self.unranked_location: int | None = None
+        self.n_unranked = self.n_ranked_figureless = self.n_unranked_figureless = 0
+        self.signatures: tuple[tuple[Any, ...], ...] = ()
+        self.max_place_rank = self.max_weapon_rank = self.max_date_rank = -1
+        # (min, max) of the main figures given, of the second figures given, and of the
+        # second figures of reports that give no main figure
+        self.figures: tuple[float, float] | None = None
+        self.seconds: tuple[float, float] | None = None
+        self.figureless_seconds: tuple[float, float] | None = None
+
+    @staticmethod
+    def _span(span: tuple[float, float] | None, value: float) -> tuple[float, float]:
+        value = float(value)
+        return (value, value) if span is None else (min(span[0], value), max(span[1], value))
 
     def add(self, m: Mention) -> None:
-        self.articles.add(m.article_key)
+        self.members.append(m)
+        if self.first is None:
+            self.first = m
         if m.actor_key is not None:
-            self.actors.add(m.actor_key)
-        self.category = (m.weapon_category,)
-        if m.place_rank > 0:
-            self.ranked = True
-            self.ranked_locations.add(m.location_key)
-            self.ranked_admin1.add(m.admin1)
+            self.actor = m.actor_key
+        if m.cause != "other":
+            self.cause = m.cause
+        if m.recipient is not None:
+            self.recipient = m.recipient
+        if m.weapon_subcategory is not None:
+            self.subcategory = m.weapon_subcategory
+        if m.weapon_model is not None:
+            self.model = m.weapon_model
+        if m.date_from is not None and m.date_to is not None:
+            self.n_dated += 1
+            self.min_to = m.date_to if self.min_to is None else min(self.min_to, m.date_to)
+            self.max_from = (m.date_from if self.max_from is None
+                             else max(self.max_from, m.date_from))
+        elif m.published_at is None:
+            self.n_unpublished += 1
         else:
-            self.unranked = True
-
-    def may_fit(self, m: Mention) -> bool:
-        if m.article_key in self.articles:
-            return False
-        if self.category and self.category[0] != m.weapon_category:
-            return False
-        if m.actor_key is not None and self.actors and self.actors != {m.actor_key}:
-            return False
+            self.min_pub = (m.published_at if self.min_pub is None
+                            else min(self.min_pub, m.published_at))
+            self.max_pub = (m.published_at if self.max_pub is None
+                            else max(self.max_pub, m.published_at))
         if m.place_rank > 0:
-            if self.unranked and m.figure is None:
-                return False
-            if self.ranked and m.location_key not in self.ranked_locations and (
-                    m.admin1 is None or m.admin1 not in self.ranked_admin1):
-                return False
-        elif self.ranked and m.figure is None:
+            self.ranked = (*self.ranked, m)
+            self.n_ranked_figureless += m.figure is None
+        else:
+            self.n_unranked += 1
+            self.n_unranked_figureless += m.figure is None
+            if m.location_key is not None:
+                self.unranked_location = m.location_key
+        if m.signature not in self.signatures:
+            self.signatures = (*self.signatures, m.signature)
+        self.max_place_rank = max(self.max_place_rank, m.place_rank)
+        self.max_weapon_rank = max(self.max_weapon_rank, m.weapon_rank)
+        self.max_date_rank = max(self.max_date_rank, _date_rank(m))
+        if m.figure is not None:
+            self.figures = self._span(self.figures, m.figure)
+        elif m.second_figure is not None:
+            self.figureless_seconds = self._span(self.figureless_seconds, m.second_figure)
+        if m.second_figure is not None:
+            self.seconds = self._span(self.seconds, m.second_figure)
+
+    def frame_fits(self, m: Mention) -> bool:
+        """`frame_compatible(m, x)` for every report x of the event."""
+        first = self.first
+        if first is None:
+            return True
+        if (m.kind != first.kind or m.weapon_category != first.weapon_category
+                or (m.currency, m.period, m.target_year)
+                != (first.currency, first.period, first.target_year)):
             return False
-        return True
+        if any(x.article_key == m.article_key for x in self.members):
+            return False
+        if m.actor_key is not None and self.actor is not None and self.actor != m.actor_key:
+            return False
+        if m.cause != "other" and self.cause is not _UNSET and self.cause != m.cause:
+            return False
+        if m.recipient is not None and self.recipient not in (None, m.recipient):
+            return False
+        if m.weapon_subcategory is not None and self.subcategory not in (
+                None, m.weapon_subcategory):
+            return False
+        if m.weapon_model is not None and self.model not in (None, m.weapon_model):
+            return False
+        return self._dates_fit(m, first) and self._places_fit(m)
+
+    def _dates_fit(self, m: Mention, first: Mention) -> bool:
+        if m.date_from is not None and m.date_to is not None:
+            return self.n_dated == len(self.members) and (
+                m.date_from <= self.min_to and self.max_from <= m.date_to)  # type: ignore[operator]
+        if self.n_dated or (m.date_precision, m.event_date) != (
+                first.date_precision, first.event_date):
+            return False
+        if m.published_at is None or self.n_unpublished:
+            return False
+        return (m.published_at - self.min_pub <= _UNDATED_WINDOW  # type: ignore[operator]
+                and self.max_pub - m.published_at <= _UNDATED_WINDOW)  # type: ignore[operator]
+
+    def _places_fit(self, m: Mention) -> bool:
+        if m.place_rank == 0:
+            if self.ranked and (m.figure is None or self.n_ranked_figureless):
+                return False
+            return m.location_key is None or self.unranked_location in (None, m.location_key)
+        if self.n_unranked and (m.figure is None or self.n_unranked_figureless):
+            return False
+        return all(places_compatible(m, x) for x in self.ranked)
+
+    def figures_fit(self, m: Mention) -> bool:
+        """`figures_compatible(m, x)` for every report x of the event."""
+        if m.figure is not None:
+            if self.figures is not None and not (
+                    _close(m.figure, self.figures[0], m.kind)
+                    and _close(m.figure, self.figures[1], m.kind)):
+                return False
+            seconds = self.figureless_seconds  # the reports without a main figure
+        else:
+            seconds = self.seconds
+        if m.second_figure is None or seconds is None:
+            return True
+        return bool(_close(m.second_figure, seconds[0], m.kind)
+                    and _close(m.second_figure, seconds[1], m.kind))
+
+    def has_finer(self, m: Mention) -> bool:
+        """Some report of the event is more precise than m in place, weapon or date."""
+        return (self.max_place_rank > m.place_rank or self.max_weapon_rank > m.weapon_rank
+                or self.max_date_rank > _date_rank(m))
+
+    def first_finer_signature(self, m: Mention) -> tuple[Any, ...]:
+        return next(x for x in self.members if _finer(x, m)).signature
 
 
 def _order(m: Mention) -> tuple[Any, ...]:
@@ -366,31 +511,28 @@ def group_mentions(mentions: Iterable[Mention]) -> list[list[Mention]]:
     ("72 drones", "Odesa region") that is coarser than two or more distinct events of the
     same night is their total, not one of them: it only joins reports as coarse as itself.
     """
-    events: list[list[Mention]] = []
-    shapes: list[_Shape] = []
+    events: list[_Event] = []
     index = _Index()
     for m in sorted(mentions, key=_order):
         candidates = sorted(index.lookup(m))
-        frame = [e for e in candidates if shapes[e].may_fit(m)
-                 and all(frame_compatible(m, x) for x in events[e])]
-        finer = {next(x for x in events[e] if _finer(x, m)).signature
-                 for e in frame if any(_finer(x, m) for x in events[e])}
-        if len(finer) >= 2:  # a total over several events: only its own kind of report
-            frame = [e for e in frame if any(x.signature == m.signature for x in events[e])]
-        fitting = [e for e in frame if all(figures_compatible(m, x) for x in events[e])]
-        if len(fitting) > 1:
-            fitting = [e for e in fitting
-                       if any(x.signature == m.signature for x in events[e])]
+        # the events m fits; most reports fit none, and then nothing else needs computing
+        fitting = [e for e in candidates if events[e].figures_fit(m) and events[e].frame_fits(m)]
+        if fitting:
+            frame = [e for e in candidates if events[e].frame_fits(m)]
+            finer = {events[e].first_finer_signature(m) for e in frame
+                     if events[e].has_finer(m)}
+            if len(finer) >= 2:  # a total over several events: only its own kind of report
+                fitting = [e for e in fitting if m.signature in events[e].signatures]
+            if len(fitting) > 1:
+                fitting = [e for e in fitting if m.signature in events[e].signatures]
         if len(fitting) == 1:
             chosen = fitting[0]
-            events[chosen].append(m)
         else:
             chosen = len(events)
-            events.append([m])
-            shapes.append(_Shape())
-        shapes[chosen].add(m)
+            events.append(_Event())
+        events[chosen].add(m)
         index.add(m, chosen)
-    return events
+    return [e.members for e in events]
 
 
 def event_key(members: Sequence[Mention]) -> int:
@@ -419,9 +561,10 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-def read_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
-    """The rows of the scratch table event_mention (built by sql/events/020)."""
-    result = con.execute("select * from event_mention")
+def read_mentions(con: duckdb.DuckDBPyConnection,
+                  query: str = "select * from event_mention") -> list[Mention]:
+    """The rows of the scratch table event_mention (built by sql/events/020), or of a query."""
+    result = con.execute(query)
     names = [str(d[0]) for d in result.description or []]
     keep = [(i, names[i]) for i, n in enumerate(names) if n in _MENTION_FIELDS]
     out: list[Mention] = []
@@ -430,11 +573,22 @@ def read_mentions(con: duckdb.DuckDBPyConnection) -> list[Mention]:
     return out
 
 
+_TO_REGROUP = ("select mentions.* from event_mention as mentions "
+               "join event_island as islands using (fact_table, fact_key) "
+               "where islands.is_dirty")
+
+
+def rules_version(path: Path) -> str:
+    """A short hash of a rules file: cached results of other versions are not reused."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 _MEMBER_SCHEMA = pa.schema([("event_key", pa.int64()), ("fact_table", pa.string()),
                             ("fact_key", pa.int64())])
 
 
 def _load_members(con: duckdb.DuckDBPyConnection, members: dict[tuple[str, int], int]) -> None:
+    """event_member: the regrouped mentions' events, and the event every other one kept."""
     rows = pa.table({
         "event_key": pa.array(list(members.values()), pa.int64()),
         "fact_table": pa.array([t for t, _ in members], pa.string()),
@@ -443,9 +597,23 @@ def _load_members(con: duckdb.DuckDBPyConnection, members: dict[tuple[str, int],
     con.register("event_member_rows", rows)
     try:
         con.execute("create or replace temp table event_member as "
-                    "select * from event_member_rows")
+                    "select * from event_member_rows "
+                    "union all "
+                    "select kept_event_key, fact_table, fact_key from event_island "
+                    "where not is_dirty")
     finally:
         con.unregister("event_member_rows")
+
+
+def group_events(con: duckdb.DuckDBPyConnection, grouping_rules: str,
+                 events_dir: Path = SQL_DIR / "events") -> int:
+    """event_member for the mentions in event_mention: the islands touched by a change since
+    the last grouping (`cache.event_grouping` of these rules) are grouped again, every other
+    mention keeps its event. Returns how many mentions were grouped again."""
+    run_sql_file(con, events_dir / PREPARE[-1], {"grouping_rules": grouping_rules})
+    regrouped = read_mentions(con, _TO_REGROUP)
+    _load_members(con, resolve(regrouped))
+    return len(regrouped)
 
 
 def publish_events(con: duckdb.DuckDBPyConnection, run_id: str, sql_dir: Path = SQL_DIR,
@@ -459,12 +627,20 @@ def publish_events(con: duckdb.DuckDBPyConnection, run_id: str, sql_dir: Path = 
     from flows import validate  # pandas and, when checks run, Great Expectations
 
     events_dir = sql_dir / "events"
-    params: dict[str, Any] = {"run_id": run_id, "now": datetime.now()}
+    params: dict[str, Any] = {
+        "run_id": run_id, "now": datetime.now(),
+        "credit_rules": rules_version(events_dir / CREDITS),
+        "grouping_rules": rules_version(Path(__file__))}
+    with _transaction(con):  # the work database's cache only
+        run_sql_file(con, events_dir / CREDITS, params)
     with _transaction(con):
-        run_sql_files(con, [events_dir / name for name in PREPARE], params)
-        members = resolve(read_mentions(con))
-        _load_members(con, members)
+        run_sql_files(con, [events_dir / name for name in PREPARE[:-1]], params)
+        regrouped = group_events(con, params["grouping_rules"], events_dir)
         run_sql_files(con, [events_dir / name for name in BUILD], params)
+        n_events, n_members = con.execute(
+            "select count(distinct event_key), count(*) from event_member").fetchone() or (0, 0)
+    with _transaction(con):
+        run_sql_file(con, events_dir / SAVE_GROUPING, params)
     report, _ = validate.run_suites(con, run_id, validate.load_suites(expectations_dir),
                                     sql_dir)
     con.register("run_event_results", validate.results_table(report.results))
@@ -481,7 +657,8 @@ def publish_events(con: duckdb.DuckDBPyConnection, run_id: str, sql_dir: Path = 
         run_sql_file(con, events_dir / COPY_REVISIONS, params)
         # quality_results was published before the event checks ran: publish it again
         run_sql_file(con, sql_dir / "publish" / "040_quality_results.sql", params)
-    counts = {"fact_event": len(set(members.values())), "bridge_event_fact": len(members)}
-    log.info("events: %d fact rows in %d events (%d checks passed, %d failed)",
-             counts["bridge_event_fact"], counts["fact_event"], report.passed, report.failed)
+    counts = {"fact_event": int(n_events), "bridge_event_fact": int(n_members)}
+    log.info("events: %d fact rows in %d events, %d fact rows regrouped (%d checks passed, "
+             "%d failed)", counts["bridge_event_fact"], counts["fact_event"], regrouped,
+             report.passed, report.failed)
     return counts

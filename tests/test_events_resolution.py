@@ -18,10 +18,13 @@ from hypothesis import strategies as st
 
 from flows.events import (
     Mention,
+    _Event,
+    _finer,
     _Index,
-    _Shape,
+    _order,
     compatible,
     event_key,
+    figures_compatible,
     frame_compatible,
     group_mentions,
     resolve,
@@ -234,15 +237,101 @@ def _mentions(draw: st.DrawFn) -> Mention:
         figure=draw(st.sampled_from([None, 10.0, 12.0, 40.0])))
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.lists(_mentions(), min_size=1, max_size=4), _mentions())
-def test_the_candidate_filter_never_rules_out_a_compatible_event(
-        members: list[Mention], m: Mention) -> None:
-    shape = _Shape()
-    for x in members:
-        shape.add(x)
-    if all(frame_compatible(m, x) for x in members):
-        assert shape.may_fit(m)
+_DAY0 = date(2024, 3, 10)
+
+
+@st.composite
+def _any_mentions(draw: st.DrawFn) -> Mention:
+    """Mentions of every kind, with date ranges, undated ones, second figures and frames."""
+    loc, admin1, loc_type, rank = draw(st.sampled_from(_PLACES))
+    category, sub, model, weapon_rank = draw(st.sampled_from(_WEAPONS))
+    precision = draw(st.sampled_from(["day", "day", "day", "week", "unknown"]))
+    start = _DAY0 + timedelta(days=draw(st.integers(0, 9)))
+    dated = precision != "unknown"
+    published = draw(st.one_of(st.just(None), st.integers(0, 240).map(
+        lambda h: datetime(2024, 3, 10, 6) + timedelta(hours=h))))
+    return Mention(
+        fact_table=draw(st.sampled_from(["fact_strike", "fact_casualty"])),
+        fact_key=draw(st.integers(1, 10**6)), kind=draw(st.sampled_from(["strike", "strike",
+                                                                           "casualty"])),
+        article_key=draw(st.integers(1, 6)), published_at=published,
+        ingested_at=published, event_date=start if dated else None, date_precision=precision,
+        date_from=start if dated else None,
+        date_to=(start + timedelta(days=6 if precision == "week" else 0)) if dated else None,
+        location_key=loc, location_type=loc_type, admin1=admin1,
+        place_stem=draw(st.sampled_from([None, "kupiansk"])), place_rank=rank,
+        actor_key=draw(st.sampled_from([1, 2, None])), weapon_category=category,
+        weapon_subcategory=sub, weapon_model=model, weapon_rank=weapon_rank,
+        cause=draw(st.sampled_from([None, "other", "shelling", "drone"])),
+        figure=draw(st.sampled_from([None, 3.0, 10.0, 12.0, 40.0])),
+        second_figure=draw(st.sampled_from([None, 2.0, 9.0, 30.0])),
+        currency=draw(st.sampled_from([None, None, "USD"])),
+        period=draw(st.sampled_from([None, None, "month"])),
+        recipient=draw(st.sampled_from([None, None, "Ukraine", "Moldova"])))
+
+
+def _event_of(reports: list[Mention]) -> tuple[_Event, list[Mention]]:
+    """An event as grouping builds one: each report joins only if compatible with all."""
+    event, members = _Event(), []
+    for x in reports:
+        if all(compatible(x, y) for y in members):
+            event.add(x)
+            members.append(x)
+    return event, members
+
+
+_VARIED = ["kind", "published_at", "event_date", "date_precision", "date_from",
+           "date_to", "location_key", "admin1", "location_type", "place_rank", "actor_key",
+           "weapon_category", "weapon_subcategory", "weapon_model", "cause", "figure",
+           "second_figure", "currency", "period", "recipient"]
+
+
+@st.composite
+def _near(draw: st.DrawFn, m: Mention) -> Mention:
+    """A report like m in all but one or two things, so that most pairs are near misses."""
+    other = draw(_any_mentions())
+    changed = draw(st.lists(st.sampled_from(_VARIED), min_size=1, max_size=2))
+    return replace(m, fact_key=other.fact_key, article_key=other.article_key,
+                   **{name: getattr(other, name) for name in changed})
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.data())
+def test_an_event_summary_decides_exactly_as_every_report_pairwise(data: st.DataObject) -> None:
+    m = data.draw(_any_mentions())
+    event, members = _event_of(data.draw(st.lists(_near(m), min_size=1, max_size=5)))
+    assert event.frame_fits(m) == all(frame_compatible(m, x) for x in members)
+    assert event.figures_fit(m) == all(figures_compatible(m, x) for x in members)
+    assert event.has_finer(m) == any(_finer(x, m) for x in members)
+    assert (m.signature in event.signatures) == any(x.signature == m.signature
+                                                     for x in members)
+
+
+def _reference_groups(mentions: list[Mention]) -> set[frozenset[tuple[str, int]]]:
+    """The grouping rule written plainly: every report against every event, no index."""
+    events: list[list[Mention]] = []
+    for m in sorted(mentions, key=_order):
+        frame = [e for e in events if all(frame_compatible(m, x) for x in e)]
+        finer = {next(x for x in e if _finer(x, m)).signature
+                 for e in frame if any(_finer(x, m) for x in e)}
+        if len(finer) >= 2:
+            frame = [e for e in frame if any(x.signature == m.signature for x in e)]
+        fitting = [e for e in frame if all(figures_compatible(m, x) for x in e)]
+        if len(fitting) > 1:
+            fitting = [e for e in fitting if any(x.signature == m.signature for x in e)]
+        if len(fitting) == 1:
+            fitting[0].append(m)
+        else:
+            events.append([m])
+    return {frozenset(m.fact for m in e) for e in events}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_any_mentions(), min_size=1, max_size=30,
+                unique_by=lambda m: (m.fact_table, m.fact_key)))
+def test_the_indexed_grouping_equals_the_plain_rule(mentions: list[Mention]) -> None:
+    assert {frozenset(m.fact for m in e) for e in group_mentions(mentions)} == (
+        _reference_groups(mentions))
 
 
 @settings(max_examples=400, deadline=None)

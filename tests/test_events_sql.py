@@ -149,15 +149,44 @@ ARTICLES = [
 ]
 
 
-def outlets() -> dict[int, tuple[str, bool, bool]]:
+def outlet_con() -> duckdb.DuckDBPyConnection:
+    """dim_article as ARTICLES, a work database with its caches attached as `work`."""
     con = duckdb.connect()
+    con.execute("attach ':memory:' as work")
+    con.execute("use work")
+    run_sql_file(con, SQL_DIR / "audit" / "060_caches.sql")
+    con.execute("use memory")
     con.execute("create table dim_article (article_key bigint, source varchar, "
                 "published_at timestamp, ingested_at timestamp, text varchar)")
     con.executemany("insert into dim_article values (?, ?, null, null, ?)", ARTICLES)
+    return con
+
+
+def read_outlets(con: duckdb.DuckDBPyConnection, rules: str = "v1",
+                 ) -> dict[int, tuple[str, bool, bool]]:
+    run_sql_file(con, EVENTS / "005_article_credit.sql", {"credit_rules": rules})
     run_sql_file(con, EVENTS / "010_event_article.sql")
     rows = con.execute("select article_key, outlet, is_reprint, is_official_source "
                        "from event_article").fetchall()
     return {int(k): (str(o), bool(r), bool(f)) for k, o, r, f in rows}
+
+
+def outlets() -> dict[int, tuple[str, bool, bool]]:
+    return read_outlets(outlet_con())
+
+
+def test_each_text_is_read_for_credits_once_per_version_of_the_rules() -> None:
+    con = outlet_con()
+    assert read_outlets(con)[2] == ("eastbound wire", True, False)
+    # a cached credit is not read again from the text: prove it by planting another one
+    con.execute("update work.cache.article_credit set credit = 'Hill Courier' "
+                "where article_key = 2")
+    assert read_outlets(con)[2] == ("hill courier", True, False)
+    assert con.execute("select count(*) from work.cache.article_credit").fetchone() == (11,)
+    # new rules: every text is read again, and the planted credit is gone
+    assert read_outlets(con, rules="v2")[2] == ("eastbound wire", True, False)
+    assert con.execute("select count(distinct rules), count(*) "
+                       "from work.cache.article_credit").fetchone() == (1, 11)
 
 
 def test_wire_credits_make_reprints_one_outlet() -> None:

@@ -7,7 +7,8 @@
 -- Names are compared lower-case, without a leading "the", a bracketed note or a trailing
 -- "live"; a credit that abbreviates a known source ("CPS" for Continental Press Service,
 -- "Northline" for Northline Wire) is that source. An article that credits an outlet other
--- than its own source is a reprint.
+-- than its own source is a reprint. The credit itself is read from each article's text once
+-- (005_article_credit.sql); the names are matched here, against every source of the run.
 create or replace temp macro event_outlet_name(s) as nullif(trim(regexp_replace(
     regexp_replace(
         regexp_replace(
@@ -26,32 +27,14 @@ articles as (
         source,
         published_at,
         ingested_at,
-        left(text, 3000) as head,
-        text,
     from dim_article
 ),
 credits as (
     select
-        article_key,
-        source,
-        published_at,
-        ingested_at,
-        coalesce(
-            nullif(regexp_extract(head,
-                '(?m)^[A-Z][A-Z.''/ -]*[A-Z](?:, [A-Z][A-Za-z.'' -]*[a-z])?'
-                || '(?:, [A-Z][a-z]{2,8}\.? [0-9]{1,2})? \(([^()]{2,60})\) ?[-–—]', 1), ''),
-            nullif(regexp_extract(text,
-                '(?:(?:[Ff]irst|[Oo]riginally) (?:published|appeared|ran) (?:by|in|on)'
-                || '|[Rr]e(?:printed|published)(?: with permission)? (?:from|by)'
-                || '|[Cc]ourtesy of|[Bb]ased on (?:a report|reports|reporting) (?:by|from))'
-                || ' (?:the )?'
-                || '([A-Z][A-Za-z0-9&''.-]*(?: [A-Z][A-Za-z0-9&''.-]*){0,4})', 1), ''),
-            nullif(regexp_extract(head,
-                '(?m)^[Bb]y [A-Z][A-Za-z.''-]*(?: [A-Z][A-Za-z.''-]*){0,3}'
-                || '(?: and [A-Z][A-Za-z.''-]*(?: [A-Z][A-Za-z.''-]*){0,3})?'
-                || '(?:, | \| | - | \()([A-Z][A-Za-z0-9&.'' -]{1,40}?)\)?\s*$', 1), '')
-        ) as credit,
+        articles.*,
+        cached.credit,
     from articles
+    left join work.cache.article_credit as cached using (article_key)
 ),
 -- well-known agencies under their usual short names
 aliases (alias, outlet) as (
