@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
+from datetime import timedelta
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -128,17 +129,35 @@ def bench(sizes: list[int], root: Path, prefect_sizes: list[int], seed: int = 1
                                      "--prefect"])
         results["sizes"][str(n)] = row
     largest = max(sizes)
-    extra = root / "corpus-extra"
-    if not (extra / "gold.jsonl").exists():
-        write_corpus(1000, extra, seed + 1000)
     landing = root / f"corpus-{largest}" / "landing"
-    for path in (extra / "landing").iterdir():
-        shutil.copy(path, landing / ("new_" + path.name))
-    print(f"bench: incremental 1,000 into {largest}", file=sys.stderr)
-    results["incremental"] = _child(["--run", str(landing), str(root / f"run-{largest}")])
-    for path in landing.glob("new_*"):
-        path.unlink()
+    results["incremental"] = _incremental(root, landing, root / f"run-{largest}", "next",
+                                          seed + 1000, recent=True)
+    results["backfill"] = _incremental(root, landing, root / f"run-{largest}", "spread",
+                                       seed + 2000, recent=False)
     return results
+
+
+def _incremental(root: Path, landing: Path, run_root: Path, name: str, seed: int,
+                 recent: bool) -> dict[str, Any]:
+    """1,000 new articles into the largest warehouse: the next days of news (`recent`, as a
+    scheduled run receives them), or spread over the corpus's whole period (a backfill)."""
+    from flows.synth import DAYS, FIRST_DAY, write_corpus
+
+    extra = root / f"corpus-{name}"
+    if not (extra / "gold.jsonl").exists():
+        if recent:  # the corpus's last two days and the day after
+            write_corpus(1000, extra, seed, start=FIRST_DAY + timedelta(days=DAYS - 1),
+                         days=2)
+        else:
+            write_corpus(1000, extra, seed)
+    for path in (extra / "landing").iterdir():
+        shutil.copy(path, landing / f"{name}_{path.name}")
+    print(f"bench: incremental 1,000 ({name}) into {landing.parent.name}", file=sys.stderr)
+    try:
+        return _child(["--run", str(landing), str(run_root)])
+    finally:
+        for path in landing.glob(f"{name}_*"):
+            path.unlink()
 
 
 def machine() -> dict[str, str]:
@@ -175,10 +194,15 @@ def render(results: dict[str, Any], startup: float | None) -> str:
             + " | ".join(str(st.get(k, "")) for k in ("ingest", "extract", "load", "build",
                                                        "validate", "publish"))
             + f" | {p['rss_mb']} / {p['workers_rss_mb']} | {flow} |")
-    inc = results.get("incremental")
+    inc, back = results.get("incremental"), results.get("backfill")
     if inc:
-        lines += ["", f"Incremental: 1,000 new articles into the largest warehouse: "
-                      f"{inc['seconds']} s end to end (stages: {inc['stages']})."]
+        lines += ["", f"Incremental: 1,000 new articles (the last two days of the corpus and "
+                      f"the day after, as a scheduled run receives them) into the largest "
+                      f"warehouse: {inc['seconds']} s end to end (stages: {inc['stages']})."]
+    if back:
+        lines += ["", f"Backfill: then 1,000 articles spread over the corpus's whole period, "
+                      f"so most days' events are grouped again: {back['seconds']} s "
+                      f"(stages: {back['stages']})."]
     if startup is not None:
         lines += ["", f"Prefect's ephemeral API start-up (no server running), measured "
                       f"separately: {startup} s for a trivial flow."]

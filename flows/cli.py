@@ -21,6 +21,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("n", type=int, help="number of articles")
     synth.add_argument("out_dir", type=Path, help="output folder (created)")
     synth.add_argument("--seed", type=int, default=1, help="same seed, same corpus (default 1)")
+    synth.add_argument("--start", type=date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                       help="first publication day (default 2024-01-01)")
+    synth.add_argument("--days", type=int, default=None,
+                       help="publication days spread over this many days (default 600)")
     ops_commands.add_parsers(sub)
     export_commands.add_parsers(sub)
     feeds_commands.add_parsers(sub)
@@ -107,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "eval":
         return _eval(args.corpus, args.min_f1, args.min_strict_f1, args.quiet)
     if args.command == "synth":
-        return _synth(args.n, args.out_dir, args.seed)
+        return _synth(args.n, args.out_dir, args.seed, args.start, args.days)
     if args.command in ops_commands.COMMANDS:
         return ops_commands.main(args)
     if args.command in export_commands.COMMANDS:
@@ -153,14 +158,18 @@ def _extract(path: Path) -> int:
     return EXIT_OK
 
 
-def _synth(n: int, out_dir: Path, seed: int) -> int:
-    from flows.synth import write_corpus
+def _synth(n: int, out_dir: Path, seed: int, start: date | None, days: int | None) -> int:
+    from flows.synth import DAYS, FIRST_DAY, write_corpus
 
     if n < 1:
         print("sitrep synth: N must be at least 1", file=sys.stderr)
         return EXIT_USAGE
+    if days is not None and days < 0:
+        print("sitrep synth: --days must be 0 or more", file=sys.stderr)
+        return EXIT_USAGE
     facts = write_corpus(n, out_dir, seed,
-                         progress=lambda i: print(f"  {i}/{n} articles", file=sys.stderr))
+                         progress=lambda i: print(f"  {i}/{n} articles", file=sys.stderr),
+                         start=start or FIRST_DAY, days=DAYS if days is None else days)
     print(f"wrote {n} articles with {facts} gold facts to {out_dir}")
     return EXIT_OK
 

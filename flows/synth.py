@@ -288,12 +288,16 @@ def _pad(rng: random.Random, a: Article, words: int) -> None:
         a.paragraphs.insert(1, "Photo: Firefighters work at the site of a strike.")
 
 
-def generate(n: int, seed: int) -> Iterator[Article]:
-    """`n` articles, the same for the same seed."""
+FIRST_DAY = date(2024, 1, 1)
+DAYS = 600
+
+
+def generate(n: int, seed: int, start: date = FIRST_DAY, days: int = DAYS,
+             ) -> Iterator[Article]:
+    """`n` articles published over `days` days from `start`, the same for the same seed."""
     rng = random.Random(seed)
-    start = date(2024, 1, 1)
     for i in range(n):
-        published = start + timedelta(days=rng.randint(0, 600))
+        published = start + timedelta(days=rng.randint(0, days))
         outlet = rng.choice(_OUTLETS)
         words = rng.randint(300, 1500)
         if rng.random() < 0.1:
@@ -309,13 +313,14 @@ def generate(n: int, seed: int) -> Iterator[Article]:
 
 
 def write_corpus(n: int, out_dir: Path, seed: int,
-                 progress: Callable[[int], None] | None = None) -> int:
+                 progress: Callable[[int], None] | None = None,
+                 start: date = FIRST_DAY, days: int = DAYS) -> int:
     """Write `n` articles and their gold facts; returns the number of gold facts."""
     landing = out_dir / "landing"
     landing.mkdir(parents=True, exist_ok=True)
     facts = 0
     with (out_dir / "gold.jsonl").open("w", encoding="utf-8") as gold:
-        for i, a in enumerate(generate(n, seed), 1):
+        for i, a in enumerate(generate(n, seed, start, days), 1):
             (landing / a.name).write_text(a.text(), encoding="utf-8")
             gold.write(json.dumps({"article": a.name, "facts": a.facts}) + "\n")
             facts += len(a.facts)

@@ -16,5 +16,6 @@ def test_bench_smoke(tmp_path: Path) -> None:
                  "--out", str(out)]) == 0
     text = out.read_text(encoding="utf-8")
     assert "| 1,000 |" in text and "Incremental: 1,000 new articles" in text
+    assert "Backfill: then 1,000 articles" in text
     assert "ephemeral API start-up" in text
     assert "# old table" not in text and text.endswith("## Hot spots\n\nkept by hand\n")
