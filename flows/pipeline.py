@@ -291,8 +291,9 @@ def load_staging_task(work_db: str, batches: list[staging.BatchResult],
 
 @task(name="build-candidate", retries=RETRIES, retry_delay_seconds=BACKOFF,
       cache_policy=NO_CACHE)
-def build_task(work_db: str, next_db: str, run_id: str) -> dict[str, int]:
-    counts = publish.build_candidate(work_db, next_db, run_id)
+def build_task(work_db: str, next_db: str, run_id: str, live_db: str | None = None,
+               ) -> dict[str, int]:
+    counts = publish.build_candidate(work_db, next_db, run_id, live_db=live_db)
     get_run_logger().info("candidate built: %s", counts)
     return counts
 
@@ -419,7 +420,8 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                 log.warning("extraction failed: %s", failed)
 
             log.info("building the candidate warehouse")
-            summary.facts_published = _step(steps.build, running)(work_db, next_db, run_id)
+            summary.facts_published = _step(steps.build, running)(work_db, next_db, run_id,
+                                                                  live_db=live_db)
             log.info("running the quality gate")
             report = _step(steps.validate, running)(work_db, next_db, run_id)
             _add_report(summary, report)

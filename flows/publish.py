@@ -1,9 +1,10 @@
 """Write-audit-publish: build the next published file beside the live one, then swap it in.
 
 DuckDB lets no other process open a file while a writer holds it, and a read-only holder
-blocks a writer. So the run never opens the live file at all: it builds
-`.<name>.next` (in the storage format the duckdb 1.5 shell reads), the quality gate audits
-it, and `os.replace` swaps it in atomically. A reader holding the old file keeps its
+blocks a writer. So the run never writes the live file: it builds `.<name>.next` (in the
+storage format the duckdb 1.5 shell reads; usually starting from a copy of the live file,
+read like any reader would), the quality gate audits it, and `os.replace` swaps it in
+atomically. A reader holding the old file keeps its
 snapshot; a blocked publish deletes the candidate and leaves the live file untouched.
 
 One run at a time: `run_lock` holds an exclusive `flock` on the lock file for the whole run.
@@ -20,6 +21,7 @@ ever replaced whole, so it is always the previous or the new warehouse.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -35,8 +37,10 @@ import duckdb
 from flows import events
 from flows.faults import checkpoint
 from flows.warehouse import (
+    PUBLISHED_STORAGE_VERSION,
     SQL_DIR,
     fsync_path,
+    layer_files,
     publish_connection,
     read_sql,
     run_layer,
@@ -138,14 +142,44 @@ def _published_run_ids(live_db: Path) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def layout_version(sql_dir: Path = SQL_DIR) -> str:
+    """A hash of the SQL that shapes a published file (and of its storage format)."""
+    digest = hashlib.sha256(PUBLISHED_STORAGE_VERSION.encode())
+    for layer in ("published", "publish", "events"):
+        for path in layer_files(layer, sql_dir):
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _same_layout(live_db: Path, layout: str) -> bool:
+    """The live file was built by this version of the SQL (so a copy of it can be updated)."""
+    if not live_db.is_file():
+        return False
+    try:
+        with duckdb.connect(str(live_db), read_only=True) as con:
+            row = con.execute("select layout_version from build_info").fetchone()
+    except duckdb.Error:  # an older file without build_info, or not a warehouse at all
+        return False
+    return row is not None and row[0] == layout
+
+
 def build_candidate(work_db: Path | str, next_db: Path | str, run_id: str,
-                    sql_dir: Path = SQL_DIR) -> dict[str, int]:
-    """Build every published table and view into a fresh candidate file; rows per fact table."""
+                    sql_dir: Path = SQL_DIR, live_db: Path | str | None = None,
+                    ) -> dict[str, int]:
+    """Build every published table and view into the candidate file; rows per fact table.
+
+    With `live_db` built by the same SQL, the candidate starts as a copy of it: dim_article
+    (every text) is then updated, not written again, which is most of a big file. Every other
+    table and view is created again either way.
+    """
     checkpoint("build")
     remove_candidate(next_db)
     Path(next_db).parent.mkdir(parents=True, exist_ok=True)
+    layout = layout_version(sql_dir)
+    if live_db is not None and _same_layout(Path(live_db), layout):
+        shutil.copyfile(live_db, next_db)
     with publish_connection(work_db, next_db) as con:
-        run_layer(con, "published", {"run_id": run_id}, sql_dir)
+        run_layer(con, "published", {"run_id": run_id, "layout": layout}, sql_dir)
         return _fact_counts(con)
 
 
