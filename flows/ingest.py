@@ -184,8 +184,8 @@ def discover(landing_dir: Path, max_file_bytes: int,
     root = check_landing(landing_dir)
     files: list[LandingFile] = []
     rejects: list[Reject] = []
-    for entry_path, name in _walk(root, rejects):
-        result = _classify(root, entry_path, name, max_file_bytes, known or {}, hash_new)
+    for entry, name in _walk(root, rejects):
+        result = _classify(root, entry, name, max_file_bytes, known or {}, hash_new)
         if isinstance(result, LandingFile):
             files.append(result)
         elif result is not None:
@@ -195,9 +195,12 @@ def discover(landing_dir: Path, max_file_bytes: int,
     return files, rejects
 
 
-def _walk(root: Path, rejects: list[Reject]) -> Iterator[tuple[Path, str]]:
-    """Visible entries under `root` (not folders), with their POSIX names; no link is walked."""
-    stack: list[tuple[Path, str]] = [(root, "")]
+def _walk(root: Path, rejects: list[Reject]) -> Iterator[tuple[os.DirEntry[str], str]]:
+    """Visible entries under `root` (not folders), with their POSIX names; no link is walked.
+
+    Directory entries, not paths: they know from the listing whether they are links, which
+    saves a system call per file in a landing folder of 100,000 files."""
+    stack: list[tuple[str, str]] = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
         try:
@@ -212,22 +215,23 @@ def _walk(root: Path, rejects: list[Reject]) -> Iterator[tuple[Path, str]]:
                 continue
             name = prefix + entry.name
             if entry.is_dir(follow_symlinks=False):
-                stack.append((Path(entry.path), name + "/"))
+                stack.append((entry.path, name + "/"))
             else:
-                yield Path(entry.path), name
+                yield entry, name
 
 
-def _classify(root: Path, path: Path, name: str, max_file_bytes: int,
+def _classify(root: Path, entry: os.DirEntry[str], name: str, max_file_bytes: int,
               known: Mapping[str, tuple[int, int, str]], hash_new: bool = True,
               ) -> LandingFile | Reject | None:
     """A LandingFile, a Reject, or None for entries that are not input (yet)."""
-    base = path.name
+    base = entry.name
     if base.endswith("~") or base.lower().endswith(IN_PROGRESS_SUFFIXES):
         return None
     if not _utf8_name(name):
         return _fs_reject(_printable_name(name), "bad_file_name",
                           "the file name is not valid UTF-8; rename the file")
-    if path.is_symlink():
+    path = Path(entry.path)
+    if entry.is_symlink():
         target = Path(os.path.realpath(path))
         if not target.is_relative_to(root):
             return _fs_reject(name, "symlink_outside_landing",
@@ -236,13 +240,14 @@ def _classify(root: Path, path: Path, name: str, max_file_bytes: int,
         if target.is_dir():
             return None  # its files are found at their real place inside the landing folder
     try:
-        st = os.stat(path)
+        st = entry.stat()  # follows a link, like os.stat
     except OSError as exc:
         return _fs_reject(name, "not_a_file", f"the entry cannot be opened ({exc.strerror})")
     if not stat.S_ISREG(st.st_mode):
         return _fs_reject(name, "not_a_file",
                           "the entry is not a regular file (a pipe, socket or device)")
-    suffix = Path(base).suffix.lower()
+    dot = base.rfind(".")  # Path.suffix, without making a Path
+    suffix = base[dot:].lower() if 0 < dot < len(base) - 1 else ""
     if suffix not in SUPPORTED_SUFFIXES:
         kind = f"'{suffix}' files are" if suffix else "files without a suffix are"
         return _sized_reject(path, name, st.st_size, "unsupported_type",

@@ -394,6 +394,8 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
             # extract while reading, unless extraction goes to Dask or the fault harness
             # needs the extract step to be where extraction happens
             extract_early = not settings.dask_address and not faults.active()
+            if files:  # there will be something to check: import GX while reading
+                validate.warm_up()
             stats = _step(steps.ingest, running)(
                 work_db, files, rejects, settings.max_file_bytes, run_id, settings.workers,
                 EXTRACTOR_VERSION if extract_early else None)
