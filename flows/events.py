@@ -34,7 +34,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from flows.settings import REPO_ROOT
+from flows.settings import REPO_ROOT, load_settings
 from flows.warehouse import SQL_DIR, run_sql_file, run_sql_files, stable_key
 
 log = logging.getLogger("sitrep.events")
@@ -573,9 +573,56 @@ def read_mentions(con: duckdb.DuckDBPyConnection,
     return out
 
 
-_TO_REGROUP = ("select mentions.* from event_mention as mentions "
+_TO_REGROUP = ("select mentions.*, islands.island as island_number "
+               "from event_mention as mentions "
                "join event_island as islands using (fact_table, fact_key) "
                "where islands.is_dirty")
+
+# Below this many mentions, grouping here costs less than starting worker processes.
+PARALLEL_MIN_MENTIONS = 20_000
+
+
+def _read_islands(con: duckdb.DuckDBPyConnection) -> list[list[Mention]]:
+    """The mentions to group again, island by island (a mention with no day: alone)."""
+    result = con.execute(_TO_REGROUP)
+    names = [str(d[0]) for d in result.description or []]
+    keep = [(i, names[i]) for i, n in enumerate(names) if n in _MENTION_FIELDS]
+    at = names.index("island_number")
+    islands: dict[Any, list[Mention]] = defaultdict(list)
+    alone = 0
+    while rows := result.fetchmany(50_000):
+        for row in rows:
+            key = row[at]
+            if key is None:
+                alone += 1
+                key = ("alone", alone)
+            islands[key].append(Mention(**{name: row[i] for i, name in keep}))
+    return list(islands.values())
+
+
+def _balanced(islands: list[list[Mention]], parts: int) -> list[list[Mention]]:
+    """Whole islands dealt into `parts` lists of about equal size, biggest islands first."""
+    out: list[list[Mention]] = [[] for _ in range(parts)]
+    for island in sorted(islands, key=len, reverse=True):
+        min(out, key=len).extend(island)
+    return [part for part in out if part]
+
+
+def resolve_islands(islands: list[list[Mention]], workers: int = 1,
+                    ) -> dict[tuple[str, int], int]:
+    """`resolve` over independent islands, on up to `workers` processes when they are many:
+    no event spans two islands, so the parts give the same events as one call would."""
+    total = sum(map(len, islands))
+    if workers < 2 or total < PARALLEL_MIN_MENTIONS or len(islands) < 2:
+        return resolve(m for island in islands for m in island)
+    from flows.pool import process_pool
+
+    parts = _balanced(islands, workers)
+    members: dict[tuple[str, int], int] = {}
+    with process_pool(len(parts)) as pool:
+        for found in pool.map(resolve, parts):
+            members.update(found)
+    return members
 
 
 def rules_version(path: Path) -> str:
@@ -606,14 +653,15 @@ def _load_members(con: duckdb.DuckDBPyConnection, members: dict[tuple[str, int],
 
 
 def group_events(con: duckdb.DuckDBPyConnection, grouping_rules: str,
-                 events_dir: Path = SQL_DIR / "events") -> int:
+                 events_dir: Path = SQL_DIR / "events", workers: int = 1) -> int:
     """event_member for the mentions in event_mention: the islands touched by a change since
-    the last grouping (`cache.event_grouping` of these rules) are grouped again, every other
-    mention keeps its event. Returns how many mentions were grouped again."""
+    the last grouping (`cache.event_grouping` of these rules) are grouped again, on up to
+    `workers` processes, every other mention keeps its event. Returns how many mentions were
+    grouped again."""
     run_sql_file(con, events_dir / PREPARE[-1], {"grouping_rules": grouping_rules})
-    regrouped = read_mentions(con, _TO_REGROUP)
-    _load_members(con, resolve(regrouped))
-    return len(regrouped)
+    islands = _read_islands(con)
+    _load_members(con, resolve_islands(islands, workers))
+    return sum(map(len, islands))
 
 
 def publish_events(con: duckdb.DuckDBPyConnection, run_id: str, sql_dir: Path = SQL_DIR,
@@ -635,7 +683,8 @@ def publish_events(con: duckdb.DuckDBPyConnection, run_id: str, sql_dir: Path = 
         run_sql_file(con, events_dir / CREDITS, params)
     with _transaction(con):
         run_sql_files(con, [events_dir / name for name in PREPARE[:-1]], params)
-        regrouped = group_events(con, params["grouping_rules"], events_dir)
+        regrouped = group_events(con, params["grouping_rules"], events_dir,
+                                 load_settings().workers)
         run_sql_files(con, [events_dir / name for name in BUILD], params)
         n_events, n_members = con.execute(
             "select count(distinct event_key), count(*) from event_member").fetchone() or (0, 0)

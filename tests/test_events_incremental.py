@@ -13,6 +13,7 @@ from dataclasses import fields, replace
 from datetime import date, datetime, timedelta
 
 import duckdb
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_events_resolution import _any_mentions
@@ -162,3 +163,16 @@ def test_undated_reports_three_days_apart_are_one_island() -> None:
     assert regrouped == 3
     assert members == resolve(new)
     assert len(set(members.values())) == 1
+
+
+def test_islands_grouped_on_two_processes_give_the_same_events(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(events, "PARALLEL_MIN_MENTIONS", 0)
+    con = _con()
+    mentions = [_strike(k, k, k % 7, 40.0 + k % 3) for k in range(1, 60)]
+    mentions += [_plan(100 + k, k) for k in range(12)]
+    _write_mentions(con, mentions)
+    run_sql_file(con, EVENTS / "025_event_island.sql", {"grouping_rules": RULES})
+    islands = events._read_islands(con)
+    assert len(islands) == 8  # seven nights of strikes, one chain of production figures
+    assert events.resolve_islands(islands, workers=2) == resolve(mentions)

@@ -79,7 +79,7 @@ reach as (
         *,
         max(last_day) over (
             partition by kind, weapon_category, currency, period, target_year, is_dated
-            order by first_day, last_day
+            order by first_day, last_day, fact_table, fact_key, is_removed
             rows between unbounded preceding and 1 preceding
         ) as reached,
     from spans
@@ -90,7 +90,7 @@ numbered as (
         *,
         sum(case when reached is null or first_day > reached then 1 else 0 end) over (
             partition by kind, weapon_category, currency, period, target_year, is_dated
-            order by first_day, last_day
+            order by first_day, last_day, fact_table, fact_key, is_removed
             rows unbounded preceding
         ) as island_number,
     from reach
