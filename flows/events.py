@@ -573,54 +573,65 @@ def read_mentions(con: duckdb.DuckDBPyConnection,
     return out
 
 
-_TO_REGROUP = ("select mentions.*, islands.island as island_number "
-               "from event_mention as mentions "
-               "join event_island as islands using (fact_table, fact_key) "
-               "where islands.is_dirty")
-
 # Below this many mentions, grouping here costs less than starting worker processes.
 PARALLEL_MIN_MENTIONS = 20_000
 
-
-def _read_islands(con: duckdb.DuckDBPyConnection) -> list[list[Mention]]:
-    """The mentions to group again, island by island (a mention with no day: alone)."""
-    result = con.execute(_TO_REGROUP)
-    names = [str(d[0]) for d in result.description or []]
-    keep = [(i, names[i]) for i, n in enumerate(names) if n in _MENTION_FIELDS]
-    at = names.index("island_number")
-    islands: dict[Any, list[Mention]] = defaultdict(list)
-    alone = 0
-    while rows := result.fetchmany(50_000):
-        for row in rows:
-            key = row[at]
-            if key is None:
-                alone += 1
-                key = ("alone", alone)
-            islands[key].append(Mention(**{name: row[i] for i, name in keep}))
-    return list(islands.values())
+_FIELD_NAMES = [f.name for f in fields(Mention)]
 
 
-def _balanced(islands: list[list[Mention]], parts: int) -> list[list[Mention]]:
-    """Whole islands dealt into `parts` lists of about equal size, biggest islands first."""
-    out: list[list[Mention]] = [[] for _ in range(parts)]
-    for island in sorted(islands, key=len, reverse=True):
-        min(out, key=len).extend(island)
-    return [part for part in out if part]
+def regroup_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """The mentions to group again (event_island.is_dirty), with their island number: an
+    Arrow table, so that worker processes receive column buffers, not objects."""
+    query = (f"select {', '.join('mentions.' + n for n in _FIELD_NAMES)}, "
+             "coalesce(islands.island, -row_number() over ()) as island_number "
+             "from event_mention as mentions "
+             "join event_island as islands using (fact_table, fact_key) "
+             "where islands.is_dirty")
+    return con.sql(query).to_arrow_table()
 
 
-def resolve_islands(islands: list[list[Mention]], workers: int = 1,
-                    ) -> dict[tuple[str, int], int]:
-    """`resolve` over independent islands, on up to `workers` processes when they are many:
-    no event spans two islands, so the parts give the same events as one call would."""
-    total = sum(map(len, islands))
-    if workers < 2 or total < PARALLEL_MIN_MENTIONS or len(islands) < 2:
-        return resolve(m for island in islands for m in island)
+def mentions_of(table: pa.Table) -> list[Mention]:
+    """Mentions from the rows of `regroup_table` (or any table with the Mention columns)."""
+    columns = [table.column(name).to_pylist() for name in _FIELD_NAMES]
+    return [Mention(*row) for row in zip(*columns, strict=True)]
+
+
+def resolve_table(table: pa.Table) -> dict[tuple[str, int], int]:
+    """`resolve` on a table of mentions (what each worker process runs)."""
+    return resolve(mentions_of(table))
+
+
+def _balanced(table: pa.Table, parts: int) -> list[pa.Table]:
+    """The rows dealt into `parts` tables of about equal size, whole islands each, biggest
+    islands first."""
+    import pyarrow.compute as pc
+
+    sizes = pc.value_counts(table.column("island_number"))
+    islands = sorted(zip(sizes.field("values").to_pylist(), sizes.field("counts").to_pylist(),
+                         strict=True), key=lambda x: (-x[1], x[0]))
+    loads: list[int] = [0] * parts
+    members: list[list[int]] = [[] for _ in range(parts)]
+    for island, size in islands:
+        lightest = loads.index(min(loads))
+        loads[lightest] += size
+        members[lightest].append(island)
+    return [table.filter(pc.is_in(table.column("island_number"), pa.array(ids, pa.int64())))
+            for ids in members if ids]
+
+
+def resolve_islands(table: pa.Table, workers: int = 1) -> dict[tuple[str, int], int]:
+    """`resolve` over the rows of `regroup_table`, on up to `workers` processes when they are
+    many: no event spans two islands, so the parts give the same events as one call would."""
+    if workers < 2 or table.num_rows < PARALLEL_MIN_MENTIONS:
+        return resolve_table(table)
+    parts = _balanced(table, workers)
+    if len(parts) < 2:
+        return resolve_table(table)
     from flows.pool import process_pool
 
-    parts = _balanced(islands, workers)
     members: dict[tuple[str, int], int] = {}
     with process_pool(len(parts)) as pool:
-        for found in pool.map(resolve, parts):
+        for found in pool.map(resolve_table, parts):
             members.update(found)
     return members
 
@@ -659,9 +670,9 @@ def group_events(con: duckdb.DuckDBPyConnection, grouping_rules: str,
     `workers` processes, every other mention keeps its event. Returns how many mentions were
     grouped again."""
     run_sql_file(con, events_dir / PREPARE[-1], {"grouping_rules": grouping_rules})
-    islands = _read_islands(con)
-    _load_members(con, resolve_islands(islands, workers))
-    return sum(map(len, islands))
+    table = regroup_table(con)
+    _load_members(con, resolve_islands(table, workers))
+    return int(table.num_rows)
 
 
 def publish_events(con: duckdb.DuckDBPyConnection, run_id: str, sql_dir: Path = SQL_DIR,

@@ -173,6 +173,12 @@ def test_islands_grouped_on_two_processes_give_the_same_events(
     mentions += [_plan(100 + k, k) for k in range(12)]
     _write_mentions(con, mentions)
     run_sql_file(con, EVENTS / "025_event_island.sql", {"grouping_rules": RULES})
-    islands = events._read_islands(con)
-    assert len(islands) == 8  # seven nights of strikes, one chain of production figures
-    assert events.resolve_islands(islands, workers=2) == resolve(mentions)
+    table = events.regroup_table(con)
+    sizes = sorted(table.group_by("island_number").aggregate([("fact_key", "count")])
+                   .column("fact_key_count").to_pylist())
+    assert sizes == [8, 8, 8, 8, 9, 9, 9, 12]  # seven nights of strikes, one chain of plans
+    parts = events._balanced(table, 2)
+    assert sorted(map(len, parts)) == [34, 37]  # biggest island first, to the lighter part
+    first, second = ({*p.column("island_number").to_pylist()} for p in parts)
+    assert not first & second  # whole islands only
+    assert events.resolve_islands(table, workers=2) == resolve(mentions)
