@@ -181,18 +181,34 @@ def discover(landing_dir: Path, max_file_bytes: int,
     `hash_new=False` a name the ledger does not know is not hashed either (sha256 None): it
     will be read anyway, and reading it hashes the bytes once instead of twice.
     """
+    files, rejects, _ = discover_changed(landing_dir, max_file_bytes, known, hash_new,
+                                         skip_unchanged=False)
+    return files, rejects
+
+
+def discover_changed(landing_dir: Path, max_file_bytes: int,
+                     known: Mapping[str, tuple[int, int, str]] | None = None,
+                     hash_new: bool = True, skip_unchanged: bool = True,
+                     ) -> tuple[list[LandingFile], list[Reject], int]:
+    """`discover`, leaving out (with `skip_unchanged`) the files the ledger knows with the
+    same size and modification time; also returns how many of those there were. A big
+    landing folder is mostly such files, and a run needs nothing of them."""
     root = check_landing(landing_dir)
     files: list[LandingFile] = []
     rejects: list[Reject] = []
+    unchanged = 0
     for entry, name in _walk(root, rejects):
-        result = _classify(root, entry, name, max_file_bytes, known or {}, hash_new)
-        if isinstance(result, LandingFile):
+        result = _classify(root, entry, name, max_file_bytes, known or {}, hash_new,
+                           skip_unchanged)
+        if result is _UNCHANGED:
+            unchanged += 1
+        elif isinstance(result, LandingFile):
             files.append(result)
         elif result is not None:
             rejects.append(result)
     files.sort(key=lambda f: f.name)
     rejects.sort(key=lambda r: r.source_file)
-    return files, rejects
+    return files, rejects, unchanged
 
 
 def _walk(root: Path, rejects: list[Reject]) -> Iterator[tuple[os.DirEntry[str], str]]:
@@ -220,18 +236,23 @@ def _walk(root: Path, rejects: list[Reject]) -> Iterator[tuple[os.DirEntry[str],
                 yield entry, name
 
 
+_UNCHANGED: Any = object()  # a file the ledger knows as it is (see discover_changed)
+
+
 def _classify(root: Path, entry: os.DirEntry[str], name: str, max_file_bytes: int,
               known: Mapping[str, tuple[int, int, str]], hash_new: bool = True,
-              ) -> LandingFile | Reject | None:
-    """A LandingFile, a Reject, or None for entries that are not input (yet)."""
+              skip_unchanged: bool = False) -> LandingFile | Reject | None:
+    """A LandingFile, a Reject, or None for entries that are not input (yet); _UNCHANGED
+    for a file the ledger knows as it is, with `skip_unchanged`."""
     base = entry.name
     if base.endswith("~") or base.lower().endswith(IN_PROGRESS_SUFFIXES):
         return None
     if not _utf8_name(name):
         return _fs_reject(_printable_name(name), "bad_file_name",
                           "the file name is not valid UTF-8; rename the file")
-    path = Path(entry.path)
-    if entry.is_symlink():
+    is_link = entry.is_symlink()
+    path = Path(entry.path) if is_link else None
+    if path is not None:
         target = Path(os.path.realpath(path))
         if not target.is_relative_to(root):
             return _fs_reject(name, "symlink_outside_landing",
@@ -250,14 +271,18 @@ def _classify(root: Path, entry: os.DirEntry[str], name: str, max_file_bytes: in
     suffix = base[dot:].lower() if 0 < dot < len(base) - 1 else ""
     if suffix not in SUPPORTED_SUFFIXES:
         kind = f"'{suffix}' files are" if suffix else "files without a suffix are"
-        return _sized_reject(path, name, st.st_size, "unsupported_type",
+        return _sized_reject(Path(entry.path), name, st.st_size, "unsupported_type",
                              f"{kind} not read; supported: "
                              f"{', '.join(sorted(SUPPORTED_SUFFIXES))}")
     if st.st_size > max_file_bytes:
-        return _sized_reject(path, name, st.st_size, "too_large",
+        return _sized_reject(Path(entry.path), name, st.st_size, "too_large",
                              f"the file has {st.st_size:,} bytes, above the limit of "
                              f"{max_file_bytes:,}; it was not read")
     seen = known.get(name)
+    if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+        if skip_unchanged:
+            return _UNCHANGED
+    path = path or Path(entry.path)  # made only for files a run may read: they are few
     if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
         return LandingFile(path=path, name=name, size=st.st_size, sha256=seen[2],
                            mtime_ns=st.st_mtime_ns)

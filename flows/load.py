@@ -191,15 +191,24 @@ def load_raw(work_db: Path | str, files: Sequence[LandingFileLike],
         return _stats(con, run_id, len(files), len(articles), before, after)
 
 
+_RAW_FILES = ("010_landing_file.sql", "020_duplicate_article.sql", "030_article.sql",
+              "040_reject.sql")
+
+
+def chunk_tables(files: Sequence[LandingFileLike], articles: Sequence[RawArticleLike],
+                 rejects: Sequence[RejectLike]) -> dict[str, pa.Table]:
+    """A chunk's files, articles and rejects as the Arrow frames sql/load/0*.sql read."""
+    return {"incoming_files": files_table(files, articles, rejects),
+            "incoming_articles": articles_table(articles),
+            "incoming_rejects": rejects_table(rejects)}
+
+
 def _load_chunk(con: duckdb.DuckDBPyConnection, files: Sequence[LandingFileLike],
                 articles: Sequence[RawArticleLike], rejects: Sequence[RejectLike],
                 run_id: str, now: datetime) -> None:
     """One chunk of landing files, their articles and rejects: all of it or none of it."""
-    _apply(con, {"incoming_files": files_table(files, articles, rejects),
-                 "incoming_articles": articles_table(articles),
-                 "incoming_rejects": rejects_table(rejects)},
-           ("010_landing_file.sql", "020_duplicate_article.sql", "030_article.sql",
-            "040_reject.sql"), {"run_id": run_id, "now": now})
+    _apply(con, chunk_tables(files, articles, rejects), _RAW_FILES,
+           {"run_id": run_id, "now": now})
 
 
 def _apply(con: duckdb.DuckDBPyConnection, frames: dict[str, pa.Table],
@@ -259,18 +268,19 @@ def discover_new(landing_dir: Path | str, work_db: Path | str, max_file_bytes: i
 
     Recently modified files whose size or mtime still moves are left out (next run).
     """
-    from flows.ingest import changing_files, discover
+    from flows.ingest import changing_files, discover_changed
 
     checkpoint("ingest")
-    files, rejects = discover(Path(landing_dir), max_file_bytes, known_stats(work_db),
-                              hash_new=False)
+    # files the ledger holds with the same size and mtime are counted, not listed
+    files, rejects, unchanged = discover_changed(Path(landing_dir), max_file_bytes,
+                                                 known_stats(work_db), hash_new=False)
     known = known_files(work_db)
     new_files = [f for f in files if (f.sha256, f.name) not in known]
     moving = changing_files(new_files)
     if moving:
         log.info("still being written, left for the next run: %s", ", ".join(sorted(moving)))
     new_files = [f for f in new_files if f.name not in moving]
-    return new_files, rejects, len(files)
+    return new_files, rejects, len(files) + unchanged
 
 
 # Landing files are read and loaded in chunks, so memory holds one chunk (per process) at a
@@ -306,6 +316,10 @@ class ReadChunk:
     rejects: list[RejectLike]
     deferred: list[str]  # names of files that changed while they were read
     staged: dict[str, pa.Table] | None = None  # staging rows, when extracted on the way
+    # the raw frames (chunk_tables), built where the chunk was read; `articles` is then
+    # emptied so that the texts cross between processes once, as Arrow buffers
+    tables: dict[str, pa.Table] | None = None
+    n_articles: int = 0
 
 
 def read_chunk(files: Sequence[LandingFile], max_file_bytes: int,
@@ -338,6 +352,8 @@ def read_chunk(files: Sequence[LandingFile], max_file_bytes: int,
         out.staged, _ = extract_texts(
             ((content_key(a.content_sha256), a.content_sha256, a.text, a.title, a.language,
               a.published_at, a.article_id) for a in first.values()), extract_run_id)
+    out.tables = chunk_tables(out.settled, out.articles, out.rejects)
+    out.n_articles, out.articles = len(out.articles), []
     return out
 
 
@@ -373,8 +389,9 @@ def ingest_files(work_db: Path | str, files: Sequence[LandingFile],
     A file that changed since discovery is not recorded at all: the next run reads it whole.
     `progress(files_done, files_total)` is called after each chunk. With `extractor_version`
     (the current one) the workers also extract each chunk's articles and their staging rows
-    are loaded right after them, for articles that extractor has not read yet; the extract
-    step then finds only what is left (failures, articles ingested earlier).
+    are loaded with them, in the chunk's one transaction, for articles that extractor has not
+    read yet; the extract step then finds only what is left (failures, articles ingested
+    earlier).
     """
     chunks = chunk_files(files)
     now = datetime.now()
@@ -389,14 +406,19 @@ def ingest_files(work_db: Path | str, files: Sequence[LandingFile],
                                                       extract_run_id), strict=True):
             for name in result.deferred:
                 log.info("%s changed while it was read; left for the next run", name)
-            _load_chunk(con, result.settled, result.articles, result.rejects, run_id, now)
+            frames = dict(result.tables or chunk_tables(result.settled, result.articles,
+                                                         result.rejects))
+            sql = list(_RAW_FILES)
             if result.staged is not None and extractor_version is not None:
                 staged = _not_yet_extracted(con, result.staged, extractor_version)
-                _stage(con, staged)
+                frames.update({f"batch_{name}": table for name, table in staged.items()})
+                sql.append("110_staging_replace.sql")
                 extracted += staged["article_extraction"].num_rows
                 for name, table in staged.items():
                     facts[name] = facts.get(name, 0) + table.num_rows
-            read += len(result.articles)
+            # the chunk's raw rows and its staged facts: one transaction
+            _apply(con, frames, sql, {"run_id": run_id, "now": now})
+            read += result.n_articles if result.tables is not None else len(result.articles)
             deferred += len(result.deferred)
             done += len(chunk)
             if progress:

@@ -836,4 +836,6 @@ def test_discovery_can_leave_new_names_unhashed_for_the_reader_to_hash(
 
     digest = hashlib.sha256((tmp_path / "fresh.txt").read_bytes()).hexdigest()
     assert [f.sha256 for f in chunk.settled] == [digest]
-    assert [a.file_sha256 for a in chunk.articles] == [digest]
+    assert chunk.tables is not None and chunk.n_articles == 1
+    assert chunk.tables["incoming_articles"].column("file_sha256").to_pylist() == [digest]
+    assert chunk.tables["incoming_files"].column("file_sha256").to_pylist() == [digest]
