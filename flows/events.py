@@ -128,9 +128,6 @@ class Mention:
                 self.weapon_model, self.cause, self.event_date, self.date_precision)
 
 
-_MENTION_FIELDS = frozenset(f.name for f in fields(Mention))
-
-
 # --------------------------------------------------------------------------- compatibility
 
 
@@ -559,18 +556,6 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         con.execute("rollback")
         raise
     con.execute("commit")
-
-
-def read_mentions(con: duckdb.DuckDBPyConnection,
-                  query: str = "select * from event_mention") -> list[Mention]:
-    """The rows of the scratch table event_mention (built by sql/events/020), or of a query."""
-    result = con.execute(query)
-    names = [str(d[0]) for d in result.description or []]
-    keep = [(i, names[i]) for i, n in enumerate(names) if n in _MENTION_FIELDS]
-    out: list[Mention] = []
-    while rows := result.fetchmany(50_000):  # a slice at a time: rows outweigh Mentions
-        out.extend(Mention(**{name: row[i] for i, name in keep}) for row in rows)
-    return out
 
 
 # Below this many mentions, grouping here costs less than starting worker processes.
