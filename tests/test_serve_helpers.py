@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -129,12 +130,23 @@ def stop_leftover_server(home: Path) -> None:
 
 
 def api(base: str, path: str, body: dict[str, Any] | None = None) -> Any:
-    """One call to the Prefect REST API: POST with a JSON body, or GET without one."""
+    """One call to the Prefect REST API: POST with a JSON body, or GET without one.
+
+    Retried on 503, as Prefect's own client does: a busy server answers it when its
+    database is locked, and the request did nothing."""
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(f"{base}{path}", data=data, method="POST" if data else "GET",
-                                     headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as resp:
-        return json.loads(resp.read() or b"null")
+    for attempt in range(4):
+        request = urllib.request.Request(f"{base}{path}", data=data,
+                                         method="POST" if data else "GET",
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as resp:
+                return json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or attempt == 3:
+                raise
+            time.sleep(1 + attempt)
+    raise AssertionError("unreachable")
 
 
 def flow_runs(base: str, deployment: str | None = None) -> list[dict[str, Any]]:
