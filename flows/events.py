@@ -35,7 +35,7 @@ import duckdb
 import pyarrow as pa
 
 from flows.settings import REPO_ROOT, load_settings
-from flows.warehouse import SQL_DIR, run_sql_file, run_sql_files, stable_key
+from flows.warehouse import SQL_DIR, read_sql, run_sql_file, run_sql_files, stable_key
 
 log = logging.getLogger("sitrep.events")
 
@@ -564,15 +564,10 @@ PARALLEL_MIN_MENTIONS = 20_000
 _FIELD_NAMES = [f.name for f in fields(Mention)]
 
 
-def regroup_table(con: duckdb.DuckDBPyConnection) -> pa.Table:
+def regroup_table(con: duckdb.DuckDBPyConnection, sql_dir: Path = SQL_DIR) -> pa.Table:
     """The mentions to group again (event_island.is_dirty), with their island number: an
     Arrow table, so that worker processes receive column buffers, not objects."""
-    query = (f"select {', '.join('mentions.' + n for n in _FIELD_NAMES)}, "
-             "coalesce(islands.island, -row_number() over ()) as island_number "
-             "from event_mention as mentions "
-             "join event_island as islands using (fact_table, fact_key) "
-             "where islands.is_dirty")
-    return con.sql(query).to_arrow_table()
+    return con.sql(read_sql("events/026_mentions_to_regroup.sql", sql_dir)).to_arrow_table()
 
 
 def mentions_of(table: pa.Table) -> list[Mention]:
@@ -655,7 +650,7 @@ def group_events(con: duckdb.DuckDBPyConnection, grouping_rules: str,
     `workers` processes, every other mention keeps its event. Returns how many mentions were
     grouped again."""
     run_sql_file(con, events_dir / PREPARE[-1], {"grouping_rules": grouping_rules})
-    table = regroup_table(con)
+    table = regroup_table(con, events_dir.parent)
     _load_members(con, resolve_islands(table, workers))
     return int(table.num_rows)
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 _PREFECT_HOME = tempfile.mkdtemp(prefix="sitrep-test-prefect-")
@@ -158,3 +159,16 @@ def casualty(text: str, sentence: str, killed: int | None, injured: int | None,
              place: Place | None = KHARKIV) -> CasualtyFact:
     return CasualtyFact("shelling", killed, injured, children_killed, None, "exact", when,
                         place, RUSSIA, evidence(text, sentence))
+
+
+def connection_with_caches() -> duckdb.DuckDBPyConnection:
+    """An in-memory connection with an empty work database (its caches, sql/audit/060)
+    attached as `work`; the default catalog stays selected for scratch tables."""
+    from flows.warehouse import SQL_DIR, run_sql_file
+
+    con = duckdb.connect()
+    con.execute("attach ':memory:' as work")
+    con.execute("use work")
+    run_sql_file(con, SQL_DIR / "audit" / "060_caches.sql")
+    con.execute("use memory")
+    return con

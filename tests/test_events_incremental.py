@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 import pytest
+from conftest import connection_with_caches
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_events_resolution import _any_mentions
@@ -27,13 +28,7 @@ RULES = "test-rules"
 _COLUMNS = [f.name for f in fields(Mention)]
 
 
-def _con() -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("attach ':memory:' as work")
-    con.execute("use work")
-    run_sql_file(con, SQL_DIR / "audit" / "060_caches.sql")
-    con.execute("use memory")
-    return con
+_con = connection_with_caches
 
 
 def _write_mentions(con: duckdb.DuckDBPyConnection, mentions: list[Mention]) -> None:

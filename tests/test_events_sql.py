@@ -12,6 +12,7 @@ from datetime import datetime
 
 import duckdb
 import pytest
+from conftest import connection_with_caches
 
 from flows.warehouse import SQL_DIR, run_sql_file
 
@@ -151,11 +152,7 @@ ARTICLES = [
 
 def outlet_con() -> duckdb.DuckDBPyConnection:
     """dim_article as ARTICLES, a work database with its caches attached as `work`."""
-    con = duckdb.connect()
-    con.execute("attach ':memory:' as work")
-    con.execute("use work")
-    run_sql_file(con, SQL_DIR / "audit" / "060_caches.sql")
-    con.execute("use memory")
+    con = connection_with_caches()
     con.execute("create table dim_article (article_key bigint, source varchar, "
                 "published_at timestamp, ingested_at timestamp, text varchar)")
     con.executemany("insert into dim_article values (?, ?, null, null, ?)", ARTICLES)
