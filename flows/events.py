@@ -12,7 +12,8 @@ publish step groups the published fact rows (after the quarantine) into events:
    every report already in it, and a vague report that fits several events joins none;
 3. SQL applies the figure rule (`030_event_figures.sql`: best, low, high) and writes
    `fact_event`, `bridge_event_fact` and `v_events`;
-4. the event suites (`expectations/events/`) check them; a batch failure blocks the publish;
+4. the event suites (`expectations/events/`) check the events that changed (`055`) row by
+   row and the whole tables' keys and links in SQL; a batch failure blocks the publish;
 5. the changes are appended to the revision history in the work database
    (`audit.event_revision`) and copied into the published file as `event_revision`.
 
@@ -46,11 +47,12 @@ CREDITS = "005_article_credit.sql"
 PREPARE = ("010_event_article.sql", "020_event_mention.sql", "025_event_island.sql")
 BUILD = ("030_event_figures.sql", "040_bridge_event_fact.sql", "050_v_events.sql")
 SAVE_GROUPING = "045_save_grouping.sql"
+CHECK_SCOPE = "055_event_check_scope.sql"
 RECORD_CHECKS = "060_record_event_checks.sql"
 RECORD_REVISIONS = "070_record_revisions.sql"
 COPY_REVISIONS = "080_event_revision.sql"
-PHASES = (CREDITS, *PREPARE, *BUILD, SAVE_GROUPING, RECORD_CHECKS, RECORD_REVISIONS,
-          COPY_REVISIONS)
+PHASES = (CREDITS, *PREPARE, *BUILD, SAVE_GROUPING, CHECK_SCOPE, RECORD_CHECKS,
+          RECORD_REVISIONS, COPY_REVISIONS)
 
 # Reports without a usable event date (period totals, production figures, undated articles)
 # describe the same event only when published within this many days of each other.
@@ -681,6 +683,9 @@ def publish_events(con: duckdb.DuckDBPyConnection, run_id: str, sql_dir: Path = 
             "select count(distinct event_key), count(*) from event_member").fetchone() or (0, 0)
     with _transaction(con):
         run_sql_file(con, events_dir / SAVE_GROUPING, params)
+    # the changes since the last publish, and the events the suites check row by row
+    run_sql_file(con, events_dir / CHECK_SCOPE, {**params,
+                                                 "full_checks": validate.full_checks()})
     report, _ = validate.run_suites(con, run_id, validate.load_suites(expectations_dir),
                                     sql_dir)
     con.register("run_event_results", validate.results_table(report.results))

@@ -23,6 +23,7 @@ import json
 import logging
 import math
 import os
+import re
 import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -161,18 +162,19 @@ def run_suites(con: duckdb.DuckDBPyConnection, run_id: str, suites: list[Suite],
                sql_dir: Path = SQL_DIR) -> tuple[ValidationReport, list[QuarantinedRow]]:
     """Run suites on the tables of an open connection; record nothing (the caller does)."""
     report = ValidationReport(run_id)
-    if not _has_table(con, "check_scope"):
-        make_check_scope(con, sql_dir)
     quarantine: list[QuarantinedRow] = []
     runner = _GxRunner()
-    evidence = _article_ids(con)
-    scoped = int(con.execute("select count(*) from check_scope").fetchall()[0][0])
-    n_chunks = max(1, math.ceil(scoped / check_chunk_articles()))
+    evidence = _ArticleIds(con)
+    n_chunks: int | None = None  # known once a frame reads check_scope
     for suite in suites:
         frame_file = suite.frame_sql.removeprefix("sql/")
         try:
             query = read_sql(frame_file, sql_dir)
-            chunks = n_chunks if "check_scope" in query else 1
+            chunks = 1
+            if _CHECK_SCOPE.search(query):
+                if n_chunks is None:
+                    n_chunks = _chunks_of_scope(con, sql_dir)
+                chunks = n_chunks
             results, rows = _run_in_chunks(con, runner, suite, query, chunks, evidence,
                                            sql_dir)
         except (duckdb.Error, OSError) as exc:
@@ -190,6 +192,18 @@ def run_suites(con: duckdb.DuckDBPyConnection, run_id: str, suites: list[Suite],
     return report, quarantine
 
 
+# a frame that reads the temp table check_scope (not event_check_scope) can be checked in slices
+_CHECK_SCOPE = re.compile(r"\bcheck_scope\b")
+
+
+def _chunks_of_scope(con: duckdb.DuckDBPyConnection, sql_dir: Path) -> int:
+    """Slices the fact suites read check_scope in (made here if the caller has not)."""
+    if not _has_table(con, "check_scope"):
+        make_check_scope(con, sql_dir)
+    scoped = int(con.execute("select count(*) from check_scope").fetchall()[0][0])
+    return max(1, math.ceil(scoped / check_chunk_articles()))
+
+
 def check_chunk_articles() -> int:
     """Articles per slice when a run checks many (SITREP_CHECK_CHUNK, default 20,000)."""
     value = os.environ.get("SITREP_CHECK_CHUNK", "")
@@ -197,7 +211,7 @@ def check_chunk_articles() -> int:
 
 
 def _run_in_chunks(con: duckdb.DuckDBPyConnection, runner: _GxRunner, suite: Suite,
-                   query: str, n_chunks: int, evidence: dict[int, str | None],
+                   query: str, n_chunks: int, evidence: _ArticleIds,
                    sql_dir: Path) -> tuple[list[CheckResult], list[QuarantinedRow]]:
     """One suite over its frame, a slice of the check scope at a time when it is large.
 
@@ -257,12 +271,23 @@ def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(rows[0][0])
 
 
-def _article_ids(con: duckdb.DuckDBPyConnection) -> dict[int, str | None]:
-    try:
-        rows = con.execute("select article_key, article_id from dim_article").fetchall()
-    except duckdb.Error:
-        return {}
-    return {int(k): v for k, v in rows}
+class _ArticleIds:
+    """article_key -> article_id from dim_article, read the first time a quarantined row
+    needs one (most runs quarantine nothing, and dim_article grows with the warehouse)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con = con
+        self._ids: dict[int, str | None] | None = None
+
+    def get(self, article_key: int) -> str | None:
+        if self._ids is None:
+            try:
+                rows = self._con.execute(
+                    "select article_key, article_id from dim_article").fetchall()
+            except duckdb.Error:
+                rows = []
+            self._ids = {int(k): v for k, v in rows}
+        return self._ids.get(article_key)
 
 
 def _record(con: duckdb.DuckDBPyConnection, report: ValidationReport,
@@ -329,7 +354,7 @@ class _GxRunner:
         self._source = self._context.data_sources.add_pandas("candidate")
         self._prepared: dict[str, tuple[Any, Any]] = {}
 
-    def run(self, suite: Suite, frame: pd.DataFrame, article_ids: dict[int, str | None],
+    def run(self, suite: Suite, frame: pd.DataFrame, article_ids: _ArticleIds,
             ) -> tuple[list[CheckResult], list[QuarantinedRow]]:
         from great_expectations.expectations.expectation_configuration import (
             ExpectationConfiguration,
@@ -394,7 +419,7 @@ class _GxRunner:
 
 
 def _quarantine_rows(suite: Suite, check: str, columns: list[str], frame: pd.DataFrame,
-                     key_col: str, keys: list[int], article_ids: dict[int, str | None],
+                     key_col: str, keys: list[int], article_ids: _ArticleIds,
                      ) -> list[QuarantinedRow]:
     rows = frame[frame[key_col].isin(keys)].drop_duplicates(subset=[key_col])
     out = []

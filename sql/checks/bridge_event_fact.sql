@@ -1,5 +1,6 @@
--- The frame the bridge_event_fact suite validates: every published fact row and every bridge
--- row, side by side, with how many events each fact row is linked to.
+-- The frame the bridge_event_fact suite validates: published fact rows and bridge rows, side
+-- by side, with how many events each fact row is linked to; those this run checks: linked to
+-- an event in event_check_scope or grouped again (sql/events/055_event_check_scope.sql).
 with
 facts as (
     select 'fact_strike' as fact_table, strike_key as fact_key from fact_strike
@@ -16,9 +17,17 @@ links as (
         bridge.fact_key,
         count(*) as n_events,
         bool_and(events.event_key is not null) as event_key_resolves,
+        bool_or(bridge.event_key in (select event_key from event_check_scope)) as in_scope,
     from bridge_event_fact as bridge
     left join fact_event as events using (event_key)
     group by bridge.fact_table, bridge.fact_key
+),
+regrouped as (
+    select
+        fact_table,
+        fact_key,
+    from event_island
+    where is_dirty
 ),
 final as (
     select
@@ -31,5 +40,9 @@ final as (
     full outer join links
         on links.fact_table = facts.fact_table
         and links.fact_key = facts.fact_key
+    left join regrouped
+        on regrouped.fact_table = coalesce(facts.fact_table, links.fact_table)
+        and regrouped.fact_key = coalesce(facts.fact_key, links.fact_key)
+    where coalesce(links.in_scope, false) or regrouped.fact_key is not null
 )
 select * from final;

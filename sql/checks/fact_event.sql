@@ -1,4 +1,5 @@
--- The frame the fact_event suite validates: each event with what its checks compare.
+-- The frame the fact_event suite validates: each event with what its checks compare, for the
+-- events this run checks (event_check_scope, sql/events/055_event_check_scope.sql).
 with
 events as (
     select * from fact_event
@@ -66,5 +67,6 @@ final as (
     left join dim_location as locations on locations.location_key = events.location_key
     left join dim_actor as actors on actors.actor_key = events.actor_key
     left join dim_weapon as weapons on weapons.weapon_key = events.weapon_key
+    where events.event_key in (select event_key from event_check_scope)
 )
 select * from final;

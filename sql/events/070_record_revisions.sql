@@ -1,7 +1,6 @@
--- Append this run's changes to the published events to the work database's history
--- (audit.event_revision): events that are new, whose published columns changed, that no
--- longer exist (withdrawn: their reports were quarantined or re-read differently), or that
--- came back. Compared with the latest entry of each event among runs that published.
+-- Append this run's changes to the published events (event_change, computed before the
+-- event checks by 055_event_check_scope.sql) to the work database's history
+-- (audit.event_revision).
 -- A retried publish replaces what an earlier attempt of the same run wrote, and entries of
 -- runs that ended without publishing are dropped (they were never seen by a reader).
 delete from work.audit.event_revision
@@ -12,120 +11,6 @@ where run_id = $run_id
     );
 
 insert into work.audit.event_revision by name
-with
-runs as (
-    select
-        run_id,
-        status,
-        started_at,
-    from work.audit.run_log
-),
-history as (
-    select
-        revisions.*,
-        runs.started_at,
-    from work.audit.event_revision as revisions
-    join runs using (run_id)
-    where runs.status = 'published'
-),
-latest as (
-    select * from history
-    qualify row_number() over (
-        partition by event_key order by recorded_at desc, started_at desc
-    ) = 1
-),
-candidate as (
-    select
-        event_key,
-        kind,
-        event_date_key,
-        date_precision,
-        location_key,
-        actor_key,
-        weapon_key,
-        cause,
-        currency,
-        best,
-        low,
-        high,
-        best_qualifier,
-        best_intercepted,
-        best_injured,
-        n_articles,
-        n_sources,
-    from fact_event
-),
-changed as (
-    select
-        coalesce(c.event_key, l.event_key) as event_key,
-        case
-            when l.event_key is null then 'new'
-            when c.event_key is null then 'withdrawn'
-            when l.change = 'withdrawn' then 'reinstated'
-            else 'revised'
-        end as change,
-        concat_ws(', ',
-            case when c.kind is distinct from l.kind then 'kind' end,
-            case when c.event_date_key is distinct from l.event_date_key
-                then 'event_date_key' end,
-            case when c.date_precision is distinct from l.date_precision
-                then 'date_precision' end,
-            case when c.location_key is distinct from l.location_key then 'location_key' end,
-            case when c.actor_key is distinct from l.actor_key then 'actor_key' end,
-            case when c.weapon_key is distinct from l.weapon_key then 'weapon_key' end,
-            case when c.cause is distinct from l.cause then 'cause' end,
-            case when c.currency is distinct from l.currency then 'currency' end,
-            case when c.best is distinct from l.best then 'best' end,
-            case when c.low is distinct from l.low then 'low' end,
-            case when c.high is distinct from l.high then 'high' end,
-            case when c.best_qualifier is distinct from l.best_qualifier
-                then 'best_qualifier' end,
-            case when c.best_intercepted is distinct from l.best_intercepted
-                then 'best_intercepted' end,
-            case when c.best_injured is distinct from l.best_injured then 'best_injured' end,
-            case when c.n_articles is distinct from l.n_articles then 'n_articles' end,
-            case when c.n_sources is distinct from l.n_sources then 'n_sources' end
-        ) as changed_columns,
-        coalesce(c.kind, l.kind) as kind,
-        c.event_date_key,
-        c.date_precision,
-        c.location_key,
-        c.actor_key,
-        c.weapon_key,
-        c.cause,
-        c.currency,
-        c.best,
-        c.low,
-        c.high,
-        c.best_qualifier,
-        c.best_intercepted,
-        c.best_injured,
-        c.n_articles,
-        c.n_sources,
-    from candidate as c
-    full outer join latest as l using (event_key)
-    where l.event_key is null
-        or (c.event_key is null and l.change <> 'withdrawn')
-        or (c.event_key is not null and l.change = 'withdrawn')
-        or (c.event_key is not null and (
-            c.kind is distinct from l.kind
-            or c.event_date_key is distinct from l.event_date_key
-            or c.date_precision is distinct from l.date_precision
-            or c.location_key is distinct from l.location_key
-            or c.actor_key is distinct from l.actor_key
-            or c.weapon_key is distinct from l.weapon_key
-            or c.cause is distinct from l.cause
-            or c.currency is distinct from l.currency
-            or c.best is distinct from l.best
-            or c.low is distinct from l.low
-            or c.high is distinct from l.high
-            or c.best_qualifier is distinct from l.best_qualifier
-            or c.best_intercepted is distinct from l.best_intercepted
-            or c.best_injured is distinct from l.best_injured
-            or c.n_articles is distinct from l.n_articles
-            or c.n_sources is distinct from l.n_sources
-        ))
-)
 select
     $run_id as run_id,
     cast($now as timestamp) as recorded_at,
@@ -149,4 +34,4 @@ select
     best_injured,
     n_articles,
     n_sources,
-from changed;
+from event_change;
