@@ -560,8 +560,10 @@ def _transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("commit")
 
 
-# Below this many mentions, grouping here costs less than starting worker processes.
+# Below this many mentions, grouping here costs less than starting worker processes; with
+# the run's pool already started (flows/pool.py), less than sending them the mentions.
 PARALLEL_MIN_MENTIONS = 20_000
+PARALLEL_MIN_MENTIONS_STARTED = 10_000
 
 _FIELD_NAMES = [f.name for f in fields(Mention)]
 
@@ -604,12 +606,14 @@ def _balanced(table: pa.Table, parts: int) -> list[pa.Table]:
 def resolve_islands(table: pa.Table, workers: int = 1) -> dict[tuple[str, int], int]:
     """`resolve` over the rows of `regroup_table`, on up to `workers` processes when they are
     many: no event spans two islands, so the parts give the same events as one call would."""
-    if workers < 2 or table.num_rows < PARALLEL_MIN_MENTIONS:
+    from flows.pool import process_pool, run_pool_open
+
+    least = PARALLEL_MIN_MENTIONS_STARTED if run_pool_open() else PARALLEL_MIN_MENTIONS
+    if workers < 2 or table.num_rows < least:
         return resolve_table(table)
     parts = _balanced(table, workers)
     if len(parts) < 2:
         return resolve_table(table)
-    from flows.pool import process_pool
 
     members: dict[tuple[str, int], int] = {}
     with process_pool(len(parts)) as pool:

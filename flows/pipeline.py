@@ -26,7 +26,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed, State
 from prefect.utilities.annotations import quote
 
-from flows import faults, feeds, load, progress, publish, run_report, staging, validate
+from flows import faults, feeds, load, pool, progress, publish, run_report, staging, validate
 from flows.settings import Settings, load_settings
 
 log = logging.getLogger("sitrep.pipeline")
@@ -387,6 +387,7 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
         for note in publish.recover(work_db, next_db, live_db, scratch.parent):
             log.warning("after an interrupted run: %s", note)
         publish.start_run(work_db, run_id, summary.landing_dir, live_db, EXTRACTOR_VERSION)
+        workers = contextlib.ExitStack()  # the run's worker pool, when it opens one
         try:
             fetched = None
             if steps.fetch is not None and settings.sources_path.exists():  # feeds, pages
@@ -402,6 +403,8 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
             # extract while reading, unless extraction goes to Dask or the fault harness
             # needs the extract step to be where extraction happens
             extract_early = not settings.dask_address and not faults.active()
+            if _needs_run_pool(settings, files):  # workers start while the main process goes on
+                workers.enter_context(pool.run_pool(settings.workers))
             if files:  # there will be something to check: import GX while reading
                 validate.warm_up()
             stats = _step(steps.ingest, running)(
@@ -471,12 +474,20 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                                    summary.as_dict())
             raise
         finally:
+            workers.close()
             shutil.rmtree(scratch, ignore_errors=True)
         summary.seconds = round(time.monotonic() - started, 2)
         publish.set_run_status(work_db, run_id, summary.status, summary.message or None,
                                summary.as_dict())
     steps.summarise(summary, report, steps.artifacts)
     return summary
+
+
+def _needs_run_pool(settings: Settings, files: Sequence[Any]) -> bool:
+    """Whether reading the new files fans out to worker processes: then one pool serves
+    every step of the run (reading, extracting, grouping events) instead of one each."""
+    return (settings.workers > 1 and not faults.active()
+            and len(load.chunk_files(files)) > 1)
 
 
 def _add_report(summary: RunSummary, report: validate.ValidationReport) -> None:

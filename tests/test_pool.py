@@ -50,3 +50,24 @@ def test_a_worker_dies_when_its_run_is_killed(tmp_path: Path) -> None:
     while _alive(worker) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not _alive(worker)
+
+
+def test_the_steps_of_a_run_share_its_pool_and_it_ends_with_the_run() -> None:
+    from flows.pool import process_pool, run_pool, run_pool_open
+
+    assert not run_pool_open()
+    with run_pool(2) as shared:
+        assert run_pool_open()
+        with process_pool(2) as first_step:
+            first = {first_step.submit(os.getpid).result() for _ in range(8)}
+        with process_pool(2) as second_step:  # still open after the first step
+            second = {second_step.submit(os.getpid).result() for _ in range(8)}
+        assert first_step is second_step is shared
+        assert len(first | second) <= 2 and os.getpid() not in first  # the same two workers
+        with pytest.raises(RuntimeError, match="already open"), run_pool(2):
+            pass
+    assert not run_pool_open()
+    with pytest.raises(RuntimeError):  # shut down with the run
+        shared.submit(os.getpid)
+    with process_pool(1) as own:  # outside a run's pool: a pool of the step's own
+        assert own is not shared and own.submit(os.getpid).result() not in first
