@@ -19,7 +19,7 @@ try:  # the parser `re` compiles with; absent, every pattern is simply always sc
 except ImportError:  # pragma: no cover
     _sre = _sre_parse = None
 
-__all__ = ["AnyOf", "Sieve", "folded", "lead", "required_words"]
+__all__ = ["AnyOf", "Sieve", "Sieves", "folded", "lead", "lowered", "required_words"]
 
 # Characters outside ASCII that IGNORECASE matches to an ASCII letter (dotted capital I,
 # dotless i, long s, Kelvin sign). In a text holding one, the lower-cased text may not show
@@ -224,6 +224,66 @@ def lead(pattern: re.Pattern[str]) -> re.Pattern[str]:
         return pattern
 
 
+def _case_free(items: Iterable[tuple[Any, Any]]) -> bool:
+    """Whether parsed pattern items match the same in lower-cased text without IGNORECASE:
+    no upper-case or non-ASCII letter, no back reference."""
+    c = _sre
+    for op, av in items:
+        if op in (c.LITERAL, c.NOT_LITERAL):
+            ch = chr(av)
+            if ch.isalpha() and not (ch.isascii() and ch.islower()):
+                return False
+        elif op is c.IN:
+            for o, v in av:
+                if o in (c.LITERAL, c.NOT_LITERAL):
+                    ch = chr(v)
+                    if ch.isalpha() and not (ch.isascii() and ch.islower()):
+                        return False
+                elif o is c.RANGE:
+                    lo, hi = v
+                    if hi > 127 or any(chr(i).isupper() for i in range(lo, hi + 1)):
+                        return False
+                elif o not in (c.NEGATE, c.CATEGORY):
+                    return False
+        elif op is c.SUBPATTERN:
+            if not _case_free(av[-1]):
+                return False
+        elif op in (c.ASSERT, c.ASSERT_NOT):
+            if not _case_free(av[1]):
+                return False
+        elif op is c.ATOMIC_GROUP:
+            if not _case_free(av):
+                return False
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            if not _case_free(av[2]):
+                return False
+        elif op is c.BRANCH:
+            if not all(_case_free(alternative) for alternative in av[1]):
+                return False
+        elif op not in (c.AT, c.ANY, c.CATEGORY):
+            return False  # a back reference, a conditional group: not worth the thought
+    return True
+
+
+def lowered(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A case-insensitive `pattern` as a case-sensitive one that finds the same matches
+    (same spans and groups, in lower case) in the `folded()` form of a text.
+
+    Under IGNORECASE the engine tries every alternative of an alternation at each position;
+    without it, it turns an alternative away on its first letter, so the scan of a long
+    alternation ("more than|over|at least|...") is several times faster. None when the
+    pattern holds something lower-cased text would not match alike (an upper-case letter,
+    a back reference)."""
+    if _sre_parse is None or not pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        if not _case_free(_sre_parse.parse(pattern.pattern, pattern.flags)):
+            return None
+        return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+    except Exception:  # an unknown construct: keep the pattern as it is
+        return None
+
+
 class Sieve:
     """A compiled pattern with the word tests read from it. `pattern` finds the same matches
     as the pattern given (see `lead`)."""
@@ -263,6 +323,44 @@ class Sieve:
 
     def finditer(self, text: str, lower: str | None) -> Iterator[re.Match[str]]:
         return self.pattern.finditer(text) if self.admits(lower) else iter(())
+
+
+class Sieves:
+    """Many sieves tried on the same text (a catalogue of patterns): the word tests of all
+    of them at once.
+
+    Each word of the first clause of an option (every text the option admits holds one) is
+    looked for once; only the sieves one of those words belongs to are then asked, so the
+    answer is exactly that of asking every sieve, at a fraction of the cost when most turn
+    the text away."""
+
+    __slots__ = ("sieves", "_words", "_always")
+
+    def __init__(self, sieves: Sequence[Sieve]) -> None:
+        self.sieves = list(sieves)
+        index: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, sieve in enumerate(self.sieves):
+            if sieve.options is None:
+                always.append(i)
+                continue
+            for option in sieve.options:
+                for word in sorted(option[0]):
+                    index.setdefault(word, []).append(i)
+        self._words = tuple((word, tuple(ids)) for word, ids in sorted(index.items()))
+        self._always = tuple(always)
+
+    def admitted(self, lower: str | None) -> list[int]:
+        """The indices, in order, of the sieves that admit a text whose `folded()` form is
+        `lower`."""
+        if lower is None:
+            return list(range(len(self.sieves)))
+        candidates = set(self._always)
+        for word, ids in self._words:
+            if word in lower:
+                candidates.update(ids)
+        sieves = self.sieves
+        return [i for i in sorted(candidates) if sieves[i].admits(lower)]
 
 
 _PLAIN_WORD = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")

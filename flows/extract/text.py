@@ -6,19 +6,21 @@ Offsets always point into the article text as stored, so evidence can be traced 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from flows.extract.sieve import Sieve, folded
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
+    """A sentence with its offsets. A named tuple, not a dataclass: an article makes dozens
+    and a frozen dataclass costs three times as much to build."""
+
     text: str
     start: int
     end: int
     paragraph: int  # index of the paragraph the sentence belongs to
-    index: int  # position of the sentence in the article
+    # position of the sentence in the article (the field hides tuple.index, never used here)
+    index: int  # type: ignore[assignment]
 
 
 # Abbreviations whose full stop does not end a sentence.
@@ -35,32 +37,33 @@ _BOUNDARY = re.compile(r"[.!?][.!?]*[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9�
 _PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*[-*•]\s)")
 
 
-def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
-    pos = 0
-    for m in _PARAGRAPH.finditer(text):
-        yield pos, m.start()
-        pos = m.end()
-    yield pos, len(text)
-
-
 def split_sentences(text: str) -> list[Sentence]:
     """Split into sentences; single newlines inside a paragraph also end a sentence
-    when the line does not end mid-phrase (headlines, list items, datelines)."""
+    when the line does not end mid-phrase (headlines, list items, datelines).
+
+    Paragraphs and lines are read as offsets into `text`, never copied out of it."""
     out: list[Sentence] = []
-    for p_index, (p_start, p_end) in enumerate(_paragraphs(text)):
-        block = text[p_start:p_end]
-        # Lines of a paragraph are separate units when the previous line ends a clause
-        # or has no end punctuation at all (a headline or caption line).
-        cuts = [0]
-        newline = block.find("\n")
-        while newline >= 0:
-            if not _wrapped(block[cuts[-1]:newline], block, newline + 1):
-                cuts.append(newline + 1)
-            newline = block.find("\n", newline + 1)
-        cuts.append(len(block) + 1)
-        for line_start, line_next in zip(cuts, cuts[1:], strict=False):
-            _split_line(text, p_start + line_start, p_start + line_next - 1, p_index, out)
+    p_index = 0
+    p_start = 0
+    for m in _PARAGRAPH.finditer(text):
+        _split_paragraph(text, p_start, m.start(), p_index, out)
+        p_start = m.end()
+        p_index += 1
+    _split_paragraph(text, p_start, len(text), p_index, out)
     return out
+
+
+def _split_paragraph(text: str, a: int, b: int, paragraph: int, out: list[Sentence]) -> None:
+    """The sentences of the paragraph `text[a:b]`. Its lines are separate units when the
+    previous line ends a clause or has no end punctuation at all (a headline or caption)."""
+    line_start = a
+    newline = text.find("\n", a, b)
+    while newline >= 0:
+        if not _wrapped(text, line_start, newline, b):
+            _split_line(text, line_start, newline, paragraph, out)
+            line_start = newline + 1
+        newline = text.find("\n", newline + 1, b)
+    _split_line(text, line_start, b, paragraph, out)
 
 
 _DATE_LINE = re.compile(r"\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\b")
@@ -68,17 +71,19 @@ _LIST_ITEM = re.compile(r"\s*(?:[-*•–]|\d+[.)]\s)")
 _LOWER_START = re.compile(r"\s*[a-z0-9(]")
 
 
-def _wrapped(line: str, block: str, rest: int) -> bool:
-    """A hard-wrapped line continues on the next one (at `rest` in `block`): it does not end
-    a clause and the next line is not a list item or a new heading."""
-    line = line.rstrip()
+def _wrapped(text: str, line_start: int, newline: int, end: int) -> bool:
+    """A hard-wrapped line (from `line_start` to the newline at `newline`) continues on the
+    next one: it does not end a clause and the next line (up to the paragraph's `end`) is
+    not a list item or a new heading."""
+    line = text[line_start:newline].rstrip()
     if not line or line[-1] in _CLAUSE_END:
         return False
-    if _DATE_LINE.match(block, rest):
+    rest = newline + 1
+    if _DATE_LINE.match(text, rest, end):
         return False  # a date line under a headline
-    if _LIST_ITEM.match(block, rest):
+    if _LIST_ITEM.match(text, rest, end):
         return False
-    return bool(_LOWER_START.match(block, rest)) or len(line) >= 50
+    return bool(_LOWER_START.match(text, rest, end)) or len(line) >= 50
 
 
 _CLAUSE_END = frozenset(".!?:;\"”’)")
@@ -94,18 +99,19 @@ def _split_line(text: str, a: int, b: int, paragraph: int, out: list[Sentence]) 
             prev = words[-1].lower() if words else ""
             if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
                 continue
-        _emit(text, start, m.end(), paragraph, out)
-        start = m.end()
+        end = m.end()
+        _emit(text, start, end, paragraph, out)
+        start = end
     _emit(text, start, b, paragraph, out)
 
 
 def _emit(text: str, s: int, e: int, paragraph: int, out: list[Sentence]) -> None:
     chunk = text[s:e]
     stripped = chunk.strip()
-    if not stripped:
-        return
-    a = s + len(chunk) - len(chunk.lstrip())
-    out.append(Sentence(stripped, a, a + len(stripped), paragraph, len(out)))
+    if stripped:
+        # the first character kept is the first that is not white space
+        a = s + chunk.find(stripped[0])
+        out.append(Sentence(stripped, a, a + len(stripped), paragraph, len(out)))
 
 
 _NOISE_PATTERNS = [

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from flows.extract.model import Weapon, WeaponCategory
-from flows.extract.sieve import AnyOf, Sieve, folded
+from flows.extract.sieve import AnyOf, Sieve, Sieves, folded
 
 __all__ = ["WEAPONS", "WeaponMention", "find_weapons", "weapon_for"]
 
@@ -175,6 +175,12 @@ def _specs() -> list[_Spec]:
     return specs
 
 
+@lru_cache(maxsize=1)
+def _spec_sieves() -> Sieves:
+    """The word tests of every spelling, made at once (most sentences name one weapon)."""
+    return Sieves([spec.sieve for spec in _specs()])
+
+
 def _catalogue() -> list[Weapon]:
     seen: dict[Weapon, None] = {}
     for model, cat, sub, _p, _cs in _MODELS:
@@ -233,11 +239,10 @@ def find_weapons(text: str) -> list[WeaponMention]:
     if not _ANY_WEAPON.found(text, lower):
         return []
     found: list[tuple[WeaponMention, bool]] = []
-    for spec in _specs():
-        sieve = spec.sieve
-        if not sieve.admits(lower):
-            continue
-        for match in sieve.pattern.finditer(text):
+    specs = _specs()
+    for i in _spec_sieves().admitted(lower):
+        spec = specs[i]
+        for match in spec.sieve.pattern.finditer(text):
             found.append((WeaponMention(spec.weapon, match.start(), match.end(),
                                         match.group(0)), spec.is_model))
     chosen: list[tuple[WeaponMention, bool]] = []
