@@ -175,6 +175,26 @@ def test_a_file_started_from_the_live_one_equals_one_built_from_scratch(
     assert {r[5] for r in copied_rows["dim_article"]} == {"Corrected title"}
 
 
+def test_an_article_gone_from_the_work_database_leaves_the_copied_file_too(
+        wh_settings: Settings, scripted: ScriptedExtractor, tmp_path: Path) -> None:
+    _script(scripted)
+    write_article(wh_settings.landing_dir, "first.txt", FIRST)
+    write_article(wh_settings.landing_dir, "second.txt", SECOND)
+    assert run_pipeline(wh_settings).status == "published"
+    with duckdb.connect(str(wh_settings.work_db_path)) as con:
+        gone = con.execute("select min(article_key) from raw.article").fetchone()[0]  # type: ignore[index]
+        con.execute("delete from raw.article where article_key = $key", {"key": gone})
+    copied = tmp_path / "copied.duckdb"
+    fresh = tmp_path / "fresh.duckdb"
+    build_candidate(wh_settings.work_db_path, copied, "run-x",
+                    live_db=wh_settings.warehouse_path)
+    build_candidate(wh_settings.work_db_path, fresh, "run-x")
+    copied_rows, fresh_rows = _table_rows(copied), _table_rows(fresh)
+    assert copied_rows["dim_article"] == fresh_rows["dim_article"]
+    assert len(fresh_rows["dim_article"]) == 1
+    assert gone not in {r[0] for r in copied_rows["dim_article"]}
+
+
 def test_a_live_file_built_by_other_sql_is_not_copied(
         wh_settings: Settings, scripted: ScriptedExtractor, tmp_path: Path) -> None:
     _script(scripted)
