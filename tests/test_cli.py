@@ -97,7 +97,7 @@ def test_run_exit_codes_and_summary(wh_settings: Settings, scripted: ScriptedExt
         con.execute("insert into staging.strike select * from staging.strike")
     assert main(args) == EXIT_BLOCKED
     captured = capsys.readouterr()
-    assert "BLOCKED" in captured.out and "fact_keys_unique_in_whole_table" in captured.out
+    assert "BLOCKED" in captured.out and "keys_unique_in_whole_table" in captured.out
     assert "warehouse left unchanged" in captured.out
 
     with run_lock(wh_settings.lock_path):

@@ -92,7 +92,7 @@ def test_the_flow_publishes_reports_and_blocks_through_prefect(
 
     assert blocked.is_failed()  # type: ignore[attr-defined]
     message = blocked.message or ""  # type: ignore[attr-defined]
-    assert "fact_keys_unique_in_whole_table" in message and "fact_strike" in message
+    assert "keys_unique_in_whole_table" in message and "fact_strike" in message
     error = blocked.result(raise_on_failure=False)  # type: ignore[attr-defined]
     assert isinstance(error, PublishBlocked)
     assert hashlib.sha256(wh_settings.warehouse_path.read_bytes()).hexdigest() == before

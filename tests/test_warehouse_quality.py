@@ -155,7 +155,7 @@ def test_duplicate_keys_in_staging_block_the_publish(
 
     assert summary.status == "blocked"
     # the duplicated rows were checked by the first run, so the whole-table count catches it
-    assert any("fact_keys_unique_in_whole_table" in b for b in summary.blocking)
+    assert any("keys_unique_in_whole_table" in b for b in summary.blocking)
     assert _sha(wh_settings.warehouse_path) == before
 
 
@@ -252,6 +252,26 @@ def test_missile_cap_applies_to_one_attack_not_to_period_totals(
     assert published == ([] if held else [(300,)])
 
 
+def test_two_checked_articles_sharing_a_text_hash_block_the_publish(
+        wh_settings: Settings, scripted: ScriptedExtractor) -> None:
+    _script(scripted)
+    write_article(wh_settings.landing_dir, "calm.txt", CALM)
+    write_article(wh_settings.landing_dir, "toll.txt", TOLL)
+    assert run_pipeline(wh_settings).status == "published"
+    before = _sha(wh_settings.warehouse_path)
+    with duckdb.connect(str(wh_settings.work_db_path)) as con:
+        con.execute("update raw.article set content_sha256 = "
+                    "(select max(content_sha256) from raw.article)")
+
+    summary = run_pipeline(wh_settings)  # nothing new: no dim_article row checked row by row
+
+    assert summary.status == "blocked"
+    assert any("keys_unique_in_whole_table" in b and "dim_article" in b
+               for b in summary.blocking), summary.blocking
+    assert _checked_rows(wh_settings, summary.run_id, "content_sha256_unique") == 0
+    assert _sha(wh_settings.warehouse_path) == before
+
+
 def _checked_rows(settings: Settings, run_id: str, check: str) -> int | None:
     with duckdb.connect(str(settings.work_db_path), read_only=True) as con:
         row = con.execute("select element_count from audit.quality_results "
@@ -275,8 +295,9 @@ def test_a_run_checks_only_rows_not_checked_before_and_keeps_earlier_quarantine(
     # only the new article's casualty row was checked this time ...
     assert _checked_rows(wh_settings, second.run_id, "casualty_key_not_null") == 1
     assert _checked_rows(wh_settings, second.run_id, "strike_key_not_null") == 0
-    # ... the whole-table counts still cover every row ...
-    assert _checked_rows(wh_settings, second.run_id, "fact_keys_unique_in_whole_table") == 4
+    assert _checked_rows(wh_settings, second.run_id, "article_key_unique") == 1
+    # ... the whole-table counts still cover every row (four fact tables, dim_article) ...
+    assert _checked_rows(wh_settings, second.run_id, "keys_unique_in_whole_table") == 5
     # ... and the rows the first run held back stay held back, with that run's decision
     held = _published(wh_settings, "select check_name, run_id from quarantine "
                                    "order by check_name")
