@@ -47,7 +47,17 @@ def _group(con: duckdb.DuckDBPyConnection, mentions: list[Mention],
     regrouped = group_events(con, rules, EVENTS)
     run_sql_file(con, EVENTS / "045_save_grouping.sql", {"grouping_rules": rules})
     rows = con.execute("select fact_table, fact_key, event_key from event_member").fetchall()
-    return {(str(t), int(k)): int(e) for t, k, e in rows}, regrouped
+    members = {(str(t), int(k)): int(e) for t, k, e in rows}
+    assert len(members) == len(rows) == len(mentions)  # each mention in one event, once
+    # the cache now holds exactly these mentions, each once, with the event it was given
+    cached = con.execute(
+        f"select {', '.join(_COLUMNS)}, event_key from work.cache.event_grouping "
+        "where rules = $rules", {"rules": rules}).fetchall()
+    assert len(cached) == len(mentions)
+    assert {tuple(row[:-1]) for row in cached} == {
+        tuple(getattr(m, c) for c in _COLUMNS) for m in mentions}
+    assert {(str(row[0]), int(row[1])): int(row[-1]) for row in cached} == members
+    return members, regrouped
 
 
 def _moved(m: Mention, days: int) -> Mention:
@@ -86,6 +96,8 @@ def test_regrouping_what_changed_equals_grouping_everything(
     assert _group(con, first)[0] == resolve(first)
     incremental, _ = _group(con, second)
     assert incremental == resolve(second)
+    again, regrouped = _group(con, second)  # from the grouping the last call saved
+    assert again == incremental and regrouped == 0
 
 
 def _day(d: int) -> dict[str, object]:

@@ -1,6 +1,15 @@
 -- Keep this grouping (cache.event_grouping) so the next run regroups only what changed
--- (025_event_island.sql). Written whole: it holds exactly the mentions of this run.
-delete from work.cache.event_grouping;
+-- (025_event_island.sql). It then holds exactly the mentions of this run: the rows of
+-- islands in which nothing changed are already there as they are (same mention, same event),
+-- every other row is replaced by the mentions grouped again.
+delete from work.cache.event_grouping as cached
+where cached.rules <> $grouping_rules
+    or not exists (
+        select 1 from event_island as islands
+        where islands.fact_table = cached.fact_table
+            and islands.fact_key = cached.fact_key
+            and not islands.is_dirty
+    );
 
 insert into work.cache.event_grouping by name
 select
@@ -34,4 +43,6 @@ select
     members.event_key,
     $grouping_rules as rules,
 from event_mention as mentions
-join event_member as members using (fact_table, fact_key);
+join event_member as members using (fact_table, fact_key)
+join event_island as islands using (fact_table, fact_key)
+where islands.is_dirty;
