@@ -8,6 +8,14 @@
 delete from work.cache.article_credit
 where rules <> $credit_rules;
 
+-- the articles to read were ingested no earlier than the first of them: reading only those
+-- ingested since then lets zone maps skip the row groups (and texts) of older articles (a row
+-- without an ingestion time, which the pipeline does not write, is read whatever its age)
+set variable credit_since = (
+    select min(ingested_at) from dim_article
+    where article_key not in (select article_key from work.cache.article_credit)
+);
+
 insert into work.cache.article_credit by name
 with
 articles as (
@@ -16,7 +24,8 @@ articles as (
         left(text, 3000) as head,
         text,
     from dim_article
-    where article_key not in (select article_key from work.cache.article_credit)
+    where (ingested_at >= getvariable('credit_since') or ingested_at is null)
+        and article_key not in (select article_key from work.cache.article_credit)
 ),
 final as (
     select
@@ -40,3 +49,5 @@ final as (
     from articles
 )
 select * from final;
+
+reset variable credit_since;

@@ -75,7 +75,7 @@ set variable dim_article_since = (
 
 insert into dim_article
 select * from dim_article_rows
-where ingested_at >= getvariable('dim_article_since')
+where (ingested_at >= getvariable('dim_article_since') or ingested_at is null)
     and article_key not in (select article_key from dim_article);
 
 reset variable dim_article_since;
