@@ -6,12 +6,14 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 PARENT = r"""
 import os, signal, sys, time
+from dataclasses import replace
 from pathlib import Path
 from flows.pool import process_pool
 
@@ -71,3 +73,26 @@ def test_the_steps_of_a_run_share_its_pool_and_it_ends_with_the_run() -> None:
         shared.submit(os.getpid)
     with process_pool(1) as own:  # outside a run's pool: a pool of the step's own
         assert own is not shared and own.submit(os.getpid).result() not in first
+
+
+def test_a_run_opens_its_pool_only_when_reading_fans_out(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import load
+    from flows.ingest import LandingFile
+    from flows.pipeline import _needs_run_pool
+    from flows.settings import load_settings
+
+    monkeypatch.delenv("SITREP_FAULT", raising=False)
+    monkeypatch.delenv("SITREP_FAULT_MARKS", raising=False)
+    settings = load_settings().with_overrides(tmp_path / "landing", tmp_path / "wh.duckdb")
+    two, one = replace(settings, workers=2), replace(settings, workers=1)
+
+    def files(n: int) -> list[LandingFile]:
+        return [LandingFile(tmp_path / f"{i}.txt", f"{i}.txt", 100, None) for i in range(n)]
+
+    many = files(load.CHUNK_FILES + 1)  # two chunks
+    assert _needs_run_pool(two, many)
+    assert not _needs_run_pool(two, files(load.CHUNK_FILES))  # one chunk: read in-process
+    assert not _needs_run_pool(one, many)
+    monkeypatch.setenv("SITREP_FAULT", "ingest:1")  # the fault harness: one process
+    assert not _needs_run_pool(two, many)
