@@ -6,7 +6,7 @@ import re
 
 from flows.extract.actors import ActorMention, actor, find_actors
 from flows.extract.context import Annotated, ArticleContext
-from flows.extract.cues import PLEDGE
+from flows.extract.cues import PLEDGE_CUE
 from flows.extract.model import Actor, AidPledgeFact
 
 _NOT_AID = re.compile(
@@ -60,11 +60,11 @@ def extract_aid(ctx: ArticleContext) -> list[AidPledgeFact]:
     from flows.extract.money import find_money, to_usd
 
     out: list[AidPledgeFact] = []
-    for s in ctx.sentences:
-        if not (s.has("money") and s.has("pledge")) or s.noise:
+    for s, gates in zip(ctx.sentences, ctx.sentence_gates, strict=True):
+        if not ("money" in gates and "pledge" in gates) or s.noise:
             continue
         money = find_money(s.text)
-        if not money or not PLEDGE.search(s.text) or not _for_ukraine(s) or s.history:
+        if not money or not PLEDGE_CUE.search(s.text, s.lower) or not _for_ukraine(s) or s.history:
             continue
         if any(a.actor.name == "Russia" for a in s.actors[:1]):
             continue  # Russia's own budget or spending, not a pledge to Ukraine

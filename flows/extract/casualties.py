@@ -15,11 +15,11 @@ from typing import Any
 
 from flows.extract.actors import actor
 from flows.extract.context import Annotated, ArticleContext, merge_evidence, most_specific
-from flows.extract.cues import INJURED, KILLED
+from flows.extract.cues import INJURED_CUE, KILLED_CUE
 from flows.extract.dates import sentence_date
 from flows.extract.model import Actor, CasualtyFact, Cause, EventDate, Evidence, Place, Qualifier
 from flows.extract.numbers import WORD_NUMBER, parse_digits, parse_words
-from flows.extract.sieve import Sieve, folded, lead
+from flows.extract.sieve import Lowered, Sieve, folded, lead
 
 _ADULT = (r"people|persons?|civilians?|residents?|inhabitants?|men|man|women|woman|pensioners?"
           r"|elderly(?:\s+(?:men|women|people|man|woman))?|workers?|employees?|cyclists?|pedestrians?|motorcyclists?|rescuers?"
@@ -60,7 +60,8 @@ _NUMWORD = (r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:thousand|million|bill
             r"|scores|hundreds|many|numerous|a\s+number\s+of|more|some")
 _QUAL = (r"(?P<qual>at\s+least|more\s+than|over|almost|nearly|about|around|some|up\s+to"
          r"|as\s+many\s+as|approximately|roughly|an\s+estimated)\s+")
-_ADJ = r"(?:(?:other|more|further|additional|young|elderly|old|local|Ukrainian|Russian|civilian" \
+# (in lower case: the patterns are case-insensitive, and so run on the lower-cased sentence)
+_ADJ = r"(?:(?:other|more|further|additional|young|elderly|old|local|ukrainian|russian|civilian" \
        r"|married|retired|unarmed" \
        r"|[\w-]+-(?:year|month|week|day)-old|teenage|little|adult|injured|wounded|pregnant)\s+){0,3}"
 _PEOPLE = lead(re.compile(
@@ -77,8 +78,11 @@ _PEOPLE = lead(re.compile(
     rf"(?:\s+(?:person|man|woman|civilian|resident|victim)\b|(?=\s+(?:was|were|died)\b))",
     re.I,
 ))
+# scanned for in the lower-cased sentence: several times faster (see `Lowered`)
+_PEOPLE_SCAN = Lowered(_PEOPLE)
 _BARE = lead(re.compile(
     rf"(?<![\w-])(?:{_QUAL})?(?P<num>\d{{1,3}}(?:,\d{{3}})*|\d+|{_NUMWORD})\b", re.I))
+_BARE_SCAN = Lowered(_BARE)
 _SUBSET = lead(re.compile(r"(?:including|among\s+(?:them|the\s+\w+|whom)|of\s+(?:them|whom|which)"
                           r"|among|included)[\s,:]*$", re.I))
 _VAGUE = {"several", "a few", "dozens", "scores", "hundreds", "many", "numerous", "a number of",
@@ -240,7 +244,7 @@ def _subset(sentence: str, m: re.Match[str]) -> bool:
 def people_counts(sentence: str) -> list[Count]:
     """Counts of people in a sentence, with whether they are children and a subset."""
     out: list[Count] = []
-    for m in _PEOPLE.finditer(sentence):
+    for m in _PEOPLE_SCAN.finditer_cased(sentence, folded(sentence)):
         if _NEGATED.search(sentence, max(0, m.start() - 8), m.start()):
             continue  # "no one was hurt", "no people were injured"
         if m.group("ordinal"):
@@ -339,7 +343,7 @@ _NEGATED = re.compile(r"\b(?:no|not\s+a\s+single|nobody|none)\s+$", re.I)
 def _bare_counts(sentence: str, taken: list[Count]) -> list[Count]:
     """Numbers standing for people next to a toll word: "11 dead", "killing two"."""
     out: list[Count] = []
-    for m in _BARE.finditer(sentence):
+    for m in _BARE_SCAN.finditer_cased(sentence, folded(sentence)):
         if any(c.start <= m.start() < c.end for c in taken):
             continue
         if _NEGATED.search(sentence, max(0, m.start() - 8), m.start()):
@@ -407,11 +411,19 @@ def _appositions(sentence: str, counts: list[Count]) -> list[Count]:
     return out
 
 
-def _role(sentence: str, c: Count, counts: list[Count]) -> str | None:
-    """killed or injured: a cue right after the count (passive), else the nearest before it."""
-    cues = [(m.start(), m.end(), "killed") for m in KILLED.finditer(sentence)]
-    cues += [(m.start(), m.end(), "injured") for m in INJURED.finditer(sentence)]
+def _cues(sentence: str, lower: str | None) -> list[tuple[int, int, str]]:
+    """The toll words of a sentence (`lower` its `folded()` text), in order: found once for
+    all its counts."""
+    cues = [(m.start(), m.end(), "killed") for m in KILLED_CUE.finditer(sentence, lower)]
+    cues += [(m.start(), m.end(), "injured") for m in INJURED_CUE.finditer(sentence, lower)]
     cues.sort()
+    return cues
+
+
+def _role(sentence: str, c: Count, counts: list[Count],
+          cues: list[tuple[int, int, str]]) -> str | None:
+    """killed or injured: a cue right after the count (passive), else the nearest before it.
+    `cues` are the sentence's `_cues`."""
     others = [o for o in counts if o is not c]
     if _MEDICAL_AFTER.match(sentence[c.end:]):
         return "injured"  # "five people received medical help for cuts and burns"
@@ -487,7 +499,7 @@ _MEDICAL_AFTER = re.compile(
 def sentence_toll(sentence: str) -> Toll | None:
     """The toll a single sentence states, or None when it states none."""
     lower = folded(sentence)
-    if not (KILLED.search(sentence) or INJURED.search(sentence)
+    if not (KILLED_CUE.search(sentence, lower) or INJURED_CUE.search(sentence, lower)
             or _MEDICAL_WORDS.search(sentence, lower)):
         return None
     if _CORRECTION.search(sentence, lower):
@@ -503,6 +515,7 @@ def sentence_toll(sentence: str) -> Toll | None:
     counts = _appositions(sentence, counts)
     toll = Toll()
     roles: dict[int, str | None] = {}
+    cues: list[tuple[int, int, str]] | None = None  # found when a count first needs them
     for c in counts:
         tail = sentence[c.end:c.end + 40]
         if re.match(r"^\s+(?:of|out\s+of)\s+(?:them|those|these|whom|the\s+(?:injured|wounded"
@@ -516,7 +529,10 @@ def sentence_toll(sentence: str) -> Toll | None:
             total = [o for o in counts if o.end <= c.start and not o.subset
                      and roles.get(o.start) and not re.search(r"[.;]", sentence[o.end:c.start])]
             role = roles[total[-1].start] if total else None
-        role = role or _role(sentence, c, counts)
+        if role is None:
+            if cues is None:
+                cues = _cues(sentence, folded(sentence))
+            role = _role(sentence, c, counts, cues)
         roles[c.start] = role
         if role is None:
             continue
@@ -691,9 +707,9 @@ def _recent(trail: list[_Trail], idx: int, attr: str) -> Any:
 def extract_casualties(ctx: ArticleContext) -> list[CasualtyFact]:
     incidents: list[Incident] = []
     trail: list[_Trail] = []
-    for s in ctx.sentences:
+    for s, gates in zip(ctx.sentences, ctx.sentence_gates, strict=True):
         idx = s.sentence.index
-        if not s.has("harm") or s.noise:
+        if "harm" not in gates or s.noise:
             trail.append(_Trail(idx, s))
             continue
         for part, toll in _units(s, ctx.published):

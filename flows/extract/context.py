@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 from flows.extract.actors import ActorMention, find_actors
 from flows.extract.cues import INJURED, INTERCEPT, KILLED, PLEDGE, PRODUCTION
@@ -27,6 +28,35 @@ from flows.extract.text import (
 )
 from flows.extract.weapons import ANY_WEAPON, WeaponMention, find_weapons
 
+_T = TypeVar("_T")
+
+
+class _once(Generic[_T]):  # lower case, like the decorator it stands for
+    """`functools.cached_property` without its lock: on Python 3.11 every first read takes
+    one, and an article's sentences make hundreds of first reads. An article is annotated
+    by one thread only (the lock was one per class anyway, never a guard per sentence)."""
+
+    __slots__ = ("func", "name")
+
+    def __init__(self, func: Callable[[Any], _T]) -> None:
+        self.func = func
+        self.name = func.__name__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _once[_T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> _T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> _T | _once[_T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.func(obj)
+        return value
+
 
 class Annotated:
     """One sentence and what it names. Each annotation is computed on first use: most
@@ -34,66 +64,68 @@ class Annotated:
 
     def __init__(self, sentence: Sentence, ctx: ArticleContext, position: int) -> None:
         self.sentence = sentence
+        self.text = sentence.text  # an attribute, not a property: read a few dozen times
         self.ctx = ctx
         self.position = position  # index in ctx.sentences
 
-    @property
-    def text(self) -> str:
-        return self.sentence.text
+    @_once
+    def lower(self) -> str | None:
+        """The sentence's `folded()` text, made once for every reader's cue patterns."""
+        return folded(self.sentence.text)
 
     def evidence(self) -> Evidence:
         s = self.sentence
         return Evidence(s.text, s.start, s.end)
 
-    @cached_property
+    @_once
     def _dateline_end(self) -> int:
         m = _DATELINE.match(self.text)
         return m.end() if m else 0
 
-    @cached_property
+    @_once
     def explicit_places(self) -> list[PlaceMention]:
         """Places named in the sentence ("KYIV (Wire) --" is where the reporter filed from)."""
         cut = self._dateline_end
         return [p for p in find_places(self.text) if p.start >= cut]
 
-    @cached_property
+    @_once
     def places(self) -> list[PlaceMention]:
         """Named places plus the places meant by "the city", "the capital" and the like."""
         explicit = self.explicit_places
         return sorted(explicit + _anaphora(self, explicit), key=lambda p: p.start)
 
-    @cached_property
+    @_once
     def _dated_text(self) -> str:
         cut = self._dateline_end
         return " " * cut + self.text[cut:] if cut else self.text
 
-    @cached_property
+    @_once
     def dates(self) -> list[DateMention]:
         return find_dates(self._dated_text, self.ctx.published)
 
-    @cached_property
+    @_once
     def date(self) -> DateMention | None:
         return sentence_date(self._dated_text, self.ctx.published, self.dates)
 
-    @cached_property
+    @_once
     def history(self) -> bool:
         """"since the start of the invasion": a running total of the war."""
         return is_background(self.text)
 
-    @cached_property
+    @_once
     def background(self) -> bool:
         """A historical or year-long total: never an event."""
         return self.history or any(d.kind == "background" for d in self.dates)
 
-    @cached_property
+    @_once
     def weapons(self) -> list[WeaponMention]:
         return find_weapons(self.text) if self.has("weapon") else []
 
-    @cached_property
+    @_once
     def quantities(self) -> list[Quantity]:
         return find_quantities(self.text)
 
-    @cached_property
+    @_once
     def actors(self) -> list[ActorMention]:
         return find_actors(self.text)
 
@@ -102,7 +134,7 @@ class Annotated:
         cheap test a reader makes before looking closer."""
         return gate in self.ctx._sentence_gates[self.position]
 
-    @cached_property
+    @_once
     def noise(self) -> bool:
         """Site furniture, a byline, or a photo caption and the rest of its paragraph."""
         if is_noise(self.text):
@@ -117,7 +149,7 @@ class Annotated:
                 return True
         return False
 
-    @cached_property
+    @_once
     def caption(self) -> bool:
         return is_caption(self.text)
 
@@ -286,6 +318,12 @@ class ArticleContext:
 
     def has(self, gate: str, position: int) -> bool:
         return gate in self._sentence_gates[position]
+
+    @property
+    def sentence_gates(self) -> list[set[str]]:
+        """The gates of each sentence, by position: a reader's loop over the sentences tests
+        them here, without a call to `Annotated.has` per sentence and gate."""
+        return self._sentence_gates
 
     @cached_property
     def title_places(self) -> list[PlaceMention]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flows.extract.sieve import lead
+from flows.extract.sieve import Lowered, lead
 
 INTERCEPT_WORDS = (
     r"shot\s+down|shoot(?:ing)?\s+down|shoots\s+down|downed|downing|destroyed|destroy(?:ing|s)?"
@@ -58,6 +58,14 @@ PLEDGE = lead(re.compile(
     r"(?:s|red)?|disburs(?:e|ed|ing))\b",
     re.I,
 ))
+# The cues as scanned in a sentence's `folded()` text, where that gives the same matches.
+INTERCEPT_CUE = Lowered(INTERCEPT)
+LAUNCH_CUE = Lowered(LAUNCH)
+NOT_INTERCEPT_CUE = Lowered(NOT_INTERCEPT)
+KILLED_CUE = Lowered(KILLED)
+INJURED_CUE = Lowered(INJURED)
+PRODUCTION_CUE = Lowered(PRODUCTION)
+PLEDGE_CUE = Lowered(PLEDGE)
 # Words only war reporting uses; "drone", "attack" or "killed" alone also fit a drone race.
 WAR_CONTEXT = lead(re.compile(
     r"\b(?:russia|russian|russians|ukraine|ukrainian|ukrainians|kremlin|moscow|kyiv|kiev"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flows.extract.model import EventDate
-from flows.extract.sieve import AnyOf, Sieve, folded, lowered
+from flows.extract.sieve import AnyOf, Sieve, Sieves, folded, lowered
 
 _MONTHS = {
     m: i + 1 for i, m in enumerate(
@@ -96,6 +96,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _SIEVES = [(kind, Sieve(pattern)) for kind, pattern in _PATTERNS]
 # each sieve's pattern for the lower-cased sentence, None where there is none
 _LOWERED = [lowered(sieve.pattern) for _, sieve in _SIEVES]
+_ALL_SIEVES = Sieves([sieve for _, sieve in _SIEVES])  # their word tests made at once
 
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
@@ -183,9 +184,9 @@ def find_dates(text: str, published: date | None) -> list[DateMention]:
         return []
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
-    for (kind, sieve), low in zip(_SIEVES, _LOWERED, strict=True):
-        if not sieve.admits(lower):
-            continue
+    for i in _ALL_SIEVES.admitted(lower):
+        kind, sieve = _SIEVES[i]
+        low = _LOWERED[i]
         # groups are read without regard to case, so they may come from the lower-cased text
         matches = sieve.pattern.finditer(text) if lower is None or low is None \
             else low.finditer(lower)

@@ -13,11 +13,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
+from typing import NamedTuple
 
 from flows.extract.actors import capital_metonym
 from flows.extract.model import Place
-from flows.extract.sieve import Sieve, folded, lead
+from flows.extract.sieve import Sieve, Sieves, folded, lead
 
 __all__ = ["GAZETTEER_PATH", "PlaceMention", "find_places", "resolve_place"]
 
@@ -167,6 +169,7 @@ _AREA_PATTERNS: list[re.Pattern[str]] = [
 
 
 _AREA_SIEVES = [Sieve(p) for p in _AREA_PATTERNS]
+_AREA_ALL = Sieves(_AREA_SIEVES)  # their word tests made at once
 _AREA_TRIGGER = re.compile(r"north|south|east|west|centr|front|donbas", re.I)
 _AREA_TRIGGER_LOWER = re.compile(_AREA_TRIGGER.pattern)
 
@@ -186,7 +189,7 @@ def _areas(text: str) -> list[PlaceMention]:
             windows.append((lo, hi))
     if not windows:
         return []
-    patterns = [s.pattern for s in _AREA_SIEVES if s.admits(lower)]
+    patterns = [_AREA_SIEVES[i].pattern for i in _AREA_ALL.admitted(lower)]
     seen: set[tuple[int, int]] = set()
     out: list[PlaceMention] = []
     for lo, hi in windows:
@@ -266,8 +269,10 @@ _PERSON_BEFORE = {
 _ADJ_DISTRICT = re.compile(r"^[A-Z][a-z]+(?:skyi|skyy|skiy|sky|tskyi|yi|ii|iy)$")
 
 
-@dataclass
-class _Tok:
+class _Tok(NamedTuple):
+    """A word of a sentence. A named tuple: a sentence has dozens, and they are built in one
+    pass of C calls (see `_tokens`)."""
+
     start: int
     end: int  # possessive "'s" excluded
     text: str
@@ -275,17 +280,38 @@ class _Tok:
     key: str
 
 
+_new_tok = tuple.__new__
+_match_start = re.Match.start
+_match_end = re.Match.end
+_match_group = re.Match.group
+
+
 def _tokens(text: str) -> list[_Tok]:
-    out = []
-    for m in _TOKEN.finditer(text):
-        word = m.group()
-        start = m.start()
-        pos = word.endswith(_POSSESSIVE) and len(word) > 2
-        if pos:
-            word = word[:-2]
-        key = word.casefold() if word.isascii() and word.isalpha() else _key(word)
-        out.append(_Tok(start, start + len(word), word, pos, key))
-    return out
+    """The words of a sentence, built by `map` over the matches (no Python code run per
+    word); the rare word ending in a possessive is then redone on its own."""
+    ms = list(_TOKEN.finditer(text))
+    words = list(map(_match_group, ms))
+    if text.isascii() and "'" not in text and "`" not in text:
+        keys = list(map(str.casefold, words))  # every word plain ASCII letters
+    else:
+        keys = [w.casefold() if w.isascii() and w.isalpha() else _key(w) for w in words]
+    toks = list(map(_new_tok, repeat(_Tok),
+                    zip(map(_match_start, ms), map(_match_end, ms), words, repeat(False), keys,
+                        strict=False)))  # `repeat` runs on: the matches set the length
+    if "'s" in text or "’s" in text:
+        for i in [i for i, w in enumerate(words) if w.endswith(_POSSESSIVE)]:
+            toks[i] = _token(ms[i])
+    return toks
+
+
+def _token(m: re.Match[str]) -> _Tok:
+    word = m.group()
+    start = m.start()
+    pos = word.endswith(_POSSESSIVE) and len(word) > 2
+    if pos:
+        word = word[:-2]
+    key = word.casefold() if word.isascii() and word.isalpha() else _key(word)
+    return _Tok(start, start + len(word), word, pos, key)
 
 
 def _joined(text: str, a: _Tok, b: _Tok) -> bool:

@@ -6,7 +6,7 @@ import re
 from itertools import chain
 
 from flows.extract.context import Annotated, ArticleContext
-from flows.extract.cues import PRODUCTION
+from flows.extract.cues import PRODUCTION, PRODUCTION_CUE
 from flows.extract.model import Actor, Evidence, Period, ProductionFact
 from flows.extract.money import find_money, to_usd
 from flows.extract.weapons import WeaponMention
@@ -84,9 +84,9 @@ def _counted_weapon(s: Annotated, end: int) -> WeaponMention | None:
 
 def extract_production(ctx: ArticleContext) -> list[ProductionFact]:
     out: list[ProductionFact] = []
-    for i, s in enumerate(ctx.sentences):
-        if not (s.has("count") and s.has("produce")) or not PRODUCTION.search(s.text) \
-                or s.noise or s.history:
+    for i, (s, gates) in enumerate(zip(ctx.sentences, ctx.sentence_gates, strict=True)):
+        if not ("count" in gates and "produce" in gates) \
+                or not PRODUCTION_CUE.search(s.text, s.lower) or s.noise or s.history:
             continue
         actor = _actor_of(s)
         target_year = _target_year(s, ctx)

@@ -17,15 +17,16 @@ from flows.extract.actors import actor
 from flows.extract.context import Annotated, ArticleContext, merge_evidence, most_specific
 from flows.extract.cues import (
     INTERCEPT,
+    INTERCEPT_CUE,
     INTERCEPT_WORDS,
-    LAUNCH,
-    NOT_INTERCEPT,
+    LAUNCH_CUE,
+    NOT_INTERCEPT_CUE,
     NOT_INTERCEPT_WORDS,
 )
 from flows.extract.model import Actor, EventDate, Evidence, Place, Qualifier, StrikeFact, Weapon
 from flows.extract.numbers import parse_count
 from flows.extract.places import PlaceMention
-from flows.extract.sieve import lead
+from flows.extract.sieve import folded, lead
 from flows.extract.weapons import WeaponMention
 
 Role = Literal["launched", "intercepted", "skip"]
@@ -115,22 +116,26 @@ def _cue_role(m: re.Match[str]) -> Role:
 def _role_at(text: str, pos: int, end: int, s: Annotated | None = None) -> Role | None:
     """The role of a count: the verb right after it, a passive verb later in its clause
     ("All six Kinzhal ... and both Zircon missiles aimed at Kyiv were destroyed"), else the
-    nearest cue before it."""
+    nearest cue before it. The cues are looked for in the lower-cased text (faster)."""
     right = _RIGHT_CUE.match(text[end:])
     if right:
         return _cue_role(right)
+    lower = s.lower if s is not None and s.text is text else folded(text)
     later = _PASSIVE_LATER.search(text, end)
     if later and not re.search(r"[.;:]", text[end:later.start()]):
         between = text[end:later.start()]
-        if not (INTERCEPT.search(between) or NOT_INTERCEPT.search(between)
+        low_between = None if lower is None else lower[end:later.start()]
+        if not (INTERCEPT_CUE.search(between, low_between)
+                or NOT_INTERCEPT_CUE.search(between, low_between)
                 or _bare_count_between(s, end, later.start())
                 or re.search(r"\b(?:launched|fired|attacked|sent|used)\b", between, re.I)):
             return _cue_role(later)
     left = text[:pos]
+    low_left = None if lower is None else lower[:pos]
     best: tuple[int, Role] | None = None
-    for pattern, role in ((INTERCEPT, "intercepted"), (LAUNCH, "launched"),
-                          (NOT_INTERCEPT, "skip")):
-        for m in pattern.finditer(left):
+    for cue, role in ((INTERCEPT_CUE, "intercepted"), (LAUNCH_CUE, "launched"),
+                      (NOT_INTERCEPT_CUE, "skip")):
+        for m in cue.finditer(left, low_left):
             if best is None or m.end() > best[0]:
                 best = (m.end(), role)  # type: ignore[assignment]
     return best[1] if best else None
@@ -150,10 +155,13 @@ def _part_role(text: str, pos: int, end: int, s: Annotated | None = None) -> Rol
     role = _role_at(text, pos, end, s)
     if role == "skip":
         return "skip"
-    left = [m.end() for m in NOT_INTERCEPT.finditer(text[:pos])]
-    if left and not [m for m in INTERCEPT.finditer(text[:pos]) if m.end() > left[-1]]:
+    lower = s.lower if s is not None and s.text is text else folded(text)
+    low_left = None if lower is None else lower[:pos]
+    left = [m.end() for m in NOT_INTERCEPT_CUE.finditer(text[:pos], low_left)]
+    if left and not [m for m in INTERCEPT_CUE.finditer(text[:pos], low_left)
+                     if m.end() > left[-1]]:
         return "skip"
-    if role == "intercepted" or INTERCEPT.search(text):
+    if role == "intercepted" or INTERCEPT_CUE.search(text, lower):
         return "intercepted"
     return None
 
@@ -347,7 +355,7 @@ _OVER_PLACE = re.compile(r"^\s+(?:more\s+)?(?:over|above|in|on)\s+(?:the\s+)?", 
 
 def _elliptical(s: Annotated, items: list[Item], used: set[int]) -> list[Item]:
     out: list[Item] = []
-    if not items and INTERCEPT.search(s.text):
+    if not items and INTERCEPT_CUE.search(s.text, s.lower):
         # "destroyed Ukrainian drones over four regions: 23 over the Bryansk region, ..."
         for q in s.quantities:
             weapons = [w for w in s.weapons if w.end <= q.start]
@@ -444,20 +452,21 @@ def _when(s: Annotated, ctx: ArticleContext) -> EventDate:
 def extract_strikes(ctx: ArticleContext) -> list[StrikeFact]:
     rows: list[Row] = []
     list_role: tuple[int, Role, Weapon | None] | None = None
-    for s in ctx.sentences:
+    for s, gates in zip(ctx.sentences, ctx.sentence_gates, strict=True):
         idx = s.sentence.index
         header = s.text.rstrip().endswith(":")
         inherited = list_role if list_role and idx - list_role[0] <= 8 else None
         # only a sentence with a count and a weapon or an interception verb can hold figures,
         # or the line of a list whose header has them
-        worth = s.has("count") and (s.has("intercept") or s.has("weapon") or bool(inherited))
+        worth = "count" in gates and ("intercept" in gates or "weapon" in gates
+                                      or bool(inherited))
         if not (header or worth) or s.noise:
             continue
         items = sentence_items(s, inherited[1] if inherited else None,
                                inherited[2] if inherited else None) if worth else []
         if header:
-            role: Role | None = "intercepted" if INTERCEPT.search(s.text) else \
-                "launched" if LAUNCH.search(s.text) else None
+            role: Role | None = "intercepted" if INTERCEPT_CUE.search(s.text, s.lower) else \
+                "launched" if LAUNCH_CUE.search(s.text, s.lower) else None
             weapon = s.weapons[0].weapon if s.weapons else None
             list_role = (idx, role, weapon) if role else None
         if not items:

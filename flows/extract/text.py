@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from flows.extract.sieve import Sieve, folded
+from flows.extract.sieve import Sieve, Sieves, folded, lowered
 
 
 class Sentence(NamedTuple):
@@ -90,7 +90,9 @@ _CLAUSE_END = frozenset(".!?:;\"”’)")
 
 
 def _split_line(text: str, a: int, b: int, paragraph: int, out: list[Sentence]) -> None:
-    """The sentences of the line `text[a:b]` (the text is not copied line by line)."""
+    """The sentences of the line `text[a:b]` (the text is not copied line by line): the
+    boundaries first, then a sentence per stretch between them that is not blank."""
+    cuts: list[int] = []
     start = a
     for m in _BOUNDARY.finditer(text, a, b):
         stop = m.start()
@@ -99,19 +101,22 @@ def _split_line(text: str, a: int, b: int, paragraph: int, out: list[Sentence]) 
             prev = words[-1].lower() if words else ""
             if prev in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha()):
                 continue
-        end = m.end()
-        _emit(text, start, end, paragraph, out)
+        start = m.end()
+        cuts.append(start)
+    cuts.append(b)
+    start = a
+    for end in cuts:
+        chunk = text[start:end]
+        stripped = chunk.strip()
+        if stripped:
+            first = start + len(chunk) - len(chunk.lstrip())  # the first character kept
+            # built as the tuple it is: `Sentence(...)` would run a Python `__new__`
+            out.append(_new_sentence(Sentence, (stripped, first, first + len(stripped),
+                                                paragraph, len(out))))
         start = end
-    _emit(text, start, b, paragraph, out)
 
 
-def _emit(text: str, s: int, e: int, paragraph: int, out: list[Sentence]) -> None:
-    chunk = text[s:e]
-    stripped = chunk.strip()
-    if stripped:
-        # the first character kept is the first that is not white space
-        a = s + chunk.find(stripped[0])
-        out.append(Sentence(stripped, a, a + len(stripped), paragraph, len(out)))
+_new_sentence = tuple.__new__
 
 
 _NOISE_PATTERNS = [
@@ -135,6 +140,10 @@ _NOISE_AT_START = re.compile("|".join(f"(?:{p})" for p in _NOISE_PATTERNS if p.s
                              re.IGNORECASE)
 _NOISE_ANYWHERE = [Sieve(re.compile(p, re.IGNORECASE)) for p in _NOISE_PATTERNS
                    if not p.startswith("^")]
+# their word tests made at once, and each pattern as it runs on the lower-cased sentence
+# (None for one with upper-case letters)
+_NOISE_SIEVES = Sieves(_NOISE_ANYWHERE)
+_NOISE_LOWERED = [lowered(noise.pattern) for noise in _NOISE_ANYWHERE]
 
 
 def is_noise(sentence: str) -> bool:
@@ -142,7 +151,12 @@ def is_noise(sentence: str) -> bool:
     if _NOISE_AT_START.match(sentence):
         return True
     lower = folded(sentence)
-    return any(noise.search(sentence, lower) for noise in _NOISE_ANYWHERE)
+    for i in _NOISE_SIEVES.admitted(lower):
+        low = _NOISE_LOWERED[i]
+        if (_NOISE_ANYWHERE[i].pattern.search(sentence) if low is None or lower is None
+                else low.search(lower)) is not None:
+            return True
+    return False
 
 
 _BACKGROUND = Sieve(re.compile(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from flows.extract.model import Weapon, WeaponCategory
-from flows.extract.sieve import AnyOf, Sieve, Sieves, folded
+from flows.extract.sieve import AnyOf, Sieve, Sieves, folded, lowered
 
 __all__ = ["WEAPONS", "WeaponMention", "find_weapons", "weapon_for"]
 
@@ -181,6 +181,13 @@ def _spec_sieves() -> Sieves:
     return Sieves([spec.sieve for spec in _specs()])
 
 
+@lru_cache(maxsize=1)
+def _spec_lowered() -> list[re.Pattern[str] | None]:
+    """Each spelling's pattern for the lower-cased sentence, None where there is none: a
+    case-insensitive scan tries every alternative at every position (see `lowered`)."""
+    return [lowered(spec.sieve.pattern) for spec in _specs()]
+
+
 def _catalogue() -> list[Weapon]:
     seen: dict[Weapon, None] = {}
     for model, cat, sub, _p, _cs in _MODELS:
@@ -240,11 +247,17 @@ def find_weapons(text: str) -> list[WeaponMention]:
         return []
     found: list[tuple[WeaponMention, bool]] = []
     specs = _specs()
+    lows = _spec_lowered()
     for i in _spec_sieves().admitted(lower):
         spec = specs[i]
-        for match in spec.sieve.pattern.finditer(text):
-            found.append((WeaponMention(spec.weapon, match.start(), match.end(),
-                                        match.group(0)), spec.is_model))
+        low = lows[i]
+        # the surface is cut from `text`: a match in the lower-cased text has its offsets
+        matches = spec.sieve.pattern.finditer(text) if low is None or lower is None \
+            else low.finditer(lower)
+        for match in matches:
+            start, end = match.span()
+            found.append((WeaponMention(spec.weapon, start, end, text[start:end]),
+                          spec.is_model))
     chosen: list[tuple[WeaponMention, bool]] = []
     for item in sorted(found, key=lambda f: (-(f[0].end - f[0].start), f[0].start)):
         mention = item[0]
