@@ -41,9 +41,24 @@ final as (
 -- big warehouse would need more memory than the cap (SITREP_DUCKDB_MEMORY) allows
 select * from final;
 
-create table if not exists dim_article as
-select * from dim_article_rows
-limit 0;
+-- the columns of dim_article_rows; the text compressed with zstd, as in the work database
+create table if not exists dim_article (
+    article_key bigint,
+    content_sha256 varchar,
+    article_id varchar,
+    source varchar,
+    url varchar,
+    title varchar,
+    published_at timestamp,
+    published_date_key integer,
+    language varchar,
+    word_count integer,
+    ingested_at timestamp,
+    source_file varchar,
+    file_sha256 varchar,
+    extractor_version varchar,
+    text varchar using compression zstd
+);
 
 -- rows whose article is gone or whose columns changed: published rows not among the current
 -- ones (a set difference compares nulls as equal; a delete joined row by row to the current
