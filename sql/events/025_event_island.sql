@@ -22,35 +22,67 @@ last_grouping as (
     select * from work.cache.event_grouping
     where rules = $grouping_rules
 ),
-last_mentions as (
-    select * exclude (event_key, rules) from last_grouping
+-- each mention now and in the last grouping, side by side (one join, not two set
+-- differences: the rows are wide): unchanged when both hold it with the same columns
+compared as (
+    select
+        coalesce(c.fact_table, l.fact_table) as fact_table,
+        coalesce(c.fact_key, l.fact_key) as fact_key,
+        c.fact_key is not null as is_current,
+        l.fact_key is not null as was_grouped,
+        coalesce(row(
+            c.kind, c.article_key, c.published_at, c.ingested_at, c.event_date,
+            c.date_precision, c.date_from, c.date_to, c.location_key, c.location_type,
+            c.admin1, c.place_stem, c.place_rank, c.actor_key, c.weapon_category,
+            c.weapon_subcategory, c.weapon_model, c.weapon_rank, c.cause, c.figure,
+            c.second_figure, c.currency, c.period, c.target_year, c.recipient
+        ) is not distinct from row(
+            l.kind, l.article_key, l.published_at, l.ingested_at, l.event_date,
+            l.date_precision, l.date_from, l.date_to, l.location_key, l.location_type,
+            l.admin1, l.place_stem, l.place_rank, l.actor_key, l.weapon_category,
+            l.weapon_subcategory, l.weapon_model, l.weapon_rank, l.cause, l.figure,
+            l.second_figure, l.currency, l.period, l.target_year, l.recipient
+        ), false) as is_same,
+        c.kind,
+        c.weapon_category,
+        c.currency,
+        c.period,
+        c.target_year,
+        c.date_from,
+        c.date_to,
+        c.published_at,
+        l.kind as last_kind,
+        l.weapon_category as last_weapon_category,
+        l.currency as last_currency,
+        l.period as last_period,
+        l.target_year as last_target_year,
+        l.date_from as last_date_from,
+        l.date_to as last_date_to,
+        l.published_at as last_published_at,
+        l.event_key as last_event_key,
+    from current_mentions as c
+    full outer join last_grouping as l
+        on l.fact_table = c.fact_table
+        and l.fact_key = c.fact_key
 ),
-added as (
-    select * from current_mentions
-    except
-    select * from last_mentions
-),
-removed as (
-    select * from last_mentions
-    except
-    select * from current_mentions
-),
-added_keys as (
-    select fact_table, fact_key from added
-),
+-- the current mentions, and the last version of those gone or changed (only what places them
+-- in an island is kept: the windows below sort narrow rows)
 all_rows as (
     select
-        current_mentions.*,
-        added_keys.fact_key is not null as is_change,
+        fact_table, fact_key, kind, weapon_category, currency, period,
+        target_year, date_from, date_to, published_at,
+        not is_same as is_change,
         false as is_removed,
-    from current_mentions
-    left join added_keys using (fact_table, fact_key)
+    from compared
+    where is_current
     union all
     select
-        removed.*,
+        fact_table, fact_key, last_kind, last_weapon_category, last_currency, last_period,
+        last_target_year, last_date_from, last_date_to, last_published_at,
         true as is_change,
         true as is_removed,
-    from removed
+    from compared
+    where was_grouped and not is_same
 ),
 spans as (
     select
@@ -135,6 +167,9 @@ final as (
 )
 select
     final.*,
-    case when not final.is_dirty then last_grouping.event_key end as kept_event_key,
+    case when not final.is_dirty then kept.last_event_key end as kept_event_key,
 from final
-left join last_grouping using (fact_table, fact_key);
+left join (
+    select fact_table, fact_key, last_event_key from compared
+    where is_current
+) as kept using (fact_table, fact_key);
