@@ -137,6 +137,14 @@ def known_files(work_db: Path | str) -> set[tuple[str, str]]:
     return {(str(sha), str(name)) for sha, name in rows}
 
 
+def last_run_files_new(work_db: Path | str) -> int:
+    """New landing files the last finished run read (0 before any)."""
+    query = read_sql("queries/last_run_files_new.sql")
+    with work_connection(work_db) as con:
+        rows = con.execute(query).fetchall()
+    return int(rows[0][0]) if rows else 0
+
+
 def known_stats(work_db: Path | str) -> dict[str, tuple[int, int, str]]:
     """File name -> (size, mtime_ns, hash) recorded for it, so discovery need not re-hash."""
     with work_connection(work_db) as con:

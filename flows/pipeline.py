@@ -373,7 +373,7 @@ def _step(fn: Callable[..., Any], running: list[str]) -> Callable[..., Any]:
 
 def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                  steps: _Steps) -> RunSummary:
-    from flows.extract.article import EXTRACTOR_VERSION
+    from flows.extract.version import EXTRACTOR_VERSION
 
     started = time.monotonic()
     work_db, next_db = str(settings.work_db_path), str(settings.next_path)
@@ -395,6 +395,8 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                     str(settings.sources_path), str(settings.landing_dir), work_db, run_id)
                 summary.items_fetched = fetched.items_new
                 summary.sources = str(settings.sources_path)
+            if _expects_run_pool(settings, work_db):  # start the workers while looking
+                workers.enter_context(pool.run_pool(settings.workers))
             files, rejects, seen = _step(steps.discover, running)(
                 str(settings.landing_dir), work_db, settings.max_file_bytes)
             if fetched is not None:
@@ -403,7 +405,9 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
             # extract while reading, unless extraction goes to Dask or the fault harness
             # needs the extract step to be where extraction happens
             extract_early = not settings.dask_address and not faults.active()
-            if _needs_run_pool(settings, files):  # workers start while the main process goes on
+            if not _needs_run_pool(settings, files):
+                workers.close()  # started on the last run's evidence, and not needed after all
+            elif not pool.run_pool_open():  # workers start while the main process goes on
                 workers.enter_context(pool.run_pool(settings.workers))
             if files:  # there will be something to check: import GX while reading
                 validate.warm_up()
@@ -481,6 +485,13 @@ def _orchestrate(settings: Settings, run_id: str, wait_seconds: float,
                                summary.as_dict())
     steps.summarise(summary, report, steps.artifacts)
     return summary
+
+
+def _expects_run_pool(settings: Settings, work_db: str) -> bool:
+    """Whether the last run read enough files to fan out: then this one probably will too,
+    and its workers can start (spawn, import the extractor) while discovery runs."""
+    return (settings.workers > 1 and not faults.active()
+            and load.last_run_files_new(work_db) > load.CHUNK_FILES)
 
 
 def _needs_run_pool(settings: Settings, files: Sequence[Any]) -> bool:

@@ -68,7 +68,7 @@ def _no_ingest(work_db: str, files: list[Any], rejects: list[Any], max_file_byte
 
 def _load_current(work_db: str, batches: Sequence[staging.BatchResult],
                   run_id: str) -> dict[str, int]:
-    from flows.extract.article import EXTRACTOR_VERSION
+    from flows.extract.version import EXTRACTOR_VERSION
 
     totals = step_load_staging(work_db, batches, run_id)
     keep_current_version(work_db, EXTRACTOR_VERSION)

@@ -127,11 +127,16 @@ class ScriptedExtractor:
 def scripted(monkeypatch: pytest.MonkeyPatch) -> Iterator[ScriptedExtractor]:
     ex = ScriptedExtractor()
     monkeypatch.setitem(sys.modules, "flows.extract.article", ex.module())
+    # the pipeline reads the version from its own module (flows/extract/version.py)
+    version = types.ModuleType("flows.extract.version")
+    version.EXTRACTOR_VERSION = ex.version  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "flows.extract.version", version)
     yield ex
 
 
 def set_extractor_version(version: str) -> None:
-    sys.modules["flows.extract.article"].EXTRACTOR_VERSION = version  # type: ignore[attr-defined]
+    for name in ("flows.extract.article", "flows.extract.version"):
+        sys.modules[name].EXTRACTOR_VERSION = version  # type: ignore[attr-defined]
 
 
 def evidence(text: str, sentence: str) -> Evidence:

@@ -96,3 +96,29 @@ def test_a_run_opens_its_pool_only_when_reading_fans_out(
     assert not _needs_run_pool(one, many)
     monkeypatch.setenv("SITREP_FAULT", "ingest:1")  # the fault harness: one process
     assert not _needs_run_pool(two, many)
+
+
+def test_a_run_after_a_big_one_starts_its_pool_before_discovery(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from flows import load, publish
+    from flows.pipeline import _expects_run_pool
+    from flows.settings import load_settings
+
+    monkeypatch.delenv("SITREP_FAULT", raising=False)
+    monkeypatch.delenv("SITREP_FAULT_MARKS", raising=False)
+    settings = replace(load_settings().with_overrides(tmp_path / "landing",
+                                                      tmp_path / "wh.duckdb"), workers=2)
+    work_db = str(settings.work_db_path)
+
+    def finished(run_id: str, status: str, files_new: int) -> None:
+        publish.start_run(work_db, run_id, "landing", "wh.duckdb", "v")
+        publish.set_run_status(work_db, run_id, status, None, {"files_new": files_new})
+
+    assert load.last_run_files_new(work_db) == 0 and not _expects_run_pool(settings, work_db)
+    finished("run-1", "published", load.CHUNK_FILES + 1)
+    assert _expects_run_pool(settings, work_db)
+    assert not _expects_run_pool(replace(settings, workers=1), work_db)
+    finished("run-2", "failed", 0)  # a failed run says nothing of what comes
+    assert load.last_run_files_new(work_db) == load.CHUNK_FILES + 1
+    finished("run-3", "published", 12)
+    assert load.last_run_files_new(work_db) == 12 and not _expects_run_pool(settings, work_db)

@@ -12,9 +12,9 @@ from flows.extract.language import detect_language
 from flows.extract.model import ArticleExtraction, Fact
 from flows.extract.production import extract_production
 from flows.extract.strikes import extract_strikes
+from flows.extract.version import EXTRACTOR_VERSION
 
-# Bump when extraction rules change: stored articles are re-extracted by the next run.
-EXTRACTOR_VERSION = "0.1.0"
+__all__ = ["EXTRACTOR_VERSION", "MIN_WAR_SCORE", "extract_article"]
 
 # An article with no word only war reporting uses is off-topic (a drone light show).
 MIN_WAR_SCORE = 1
