@@ -250,8 +250,7 @@ def _classify(root: Path, entry: os.DirEntry[str], name: str, max_file_bytes: in
     if not _utf8_name(name):
         return _fs_reject(_printable_name(name), "bad_file_name",
                           "the file name is not valid UTF-8; rename the file")
-    is_link = entry.is_symlink()
-    path = Path(entry.path) if is_link else None
+    path = Path(entry.path) if entry.is_symlink() else None
     if path is not None:
         target = Path(os.path.realpath(path))
         if not target.is_relative_to(root):
@@ -279,11 +278,11 @@ def _classify(root: Path, entry: os.DirEntry[str], name: str, max_file_bytes: in
                              f"the file has {st.st_size:,} bytes, above the limit of "
                              f"{max_file_bytes:,}; it was not read")
     seen = known.get(name)
-    if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
-        if skip_unchanged:
-            return _UNCHANGED
+    unchanged = seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns)
+    if unchanged and skip_unchanged:
+        return _UNCHANGED
     path = path or Path(entry.path)  # made only for files a run may read: they are few
-    if seen is not None and seen[:2] == (st.st_size, st.st_mtime_ns):
+    if seen is not None and unchanged:
         return LandingFile(path=path, name=name, size=st.st_size, sha256=seen[2],
                            mtime_ns=st.st_mtime_ns)
     if seen is None and not hash_new:

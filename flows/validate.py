@@ -282,8 +282,7 @@ class _ArticleIds:
     def get(self, article_key: int) -> str | None:
         if self._ids is None:
             try:
-                rows = self._con.execute(
-                    "select article_key, article_id from dim_article").fetchall()
+                rows = self._con.execute(read_sql("queries/article_ids.sql")).fetchall()
             except duckdb.Error:
                 rows = []
             self._ids = {int(k): v for k, v in rows}

@@ -154,6 +154,18 @@ def _table_rows(path: Path) -> dict[str, set[tuple[object, ...]]]:
                 for name in names if name != "build_info"}
 
 
+_Rows = dict[str, set[tuple[object, ...]]]
+
+
+def _copied_and_fresh(settings: Settings, tmp_path: Path) -> tuple[_Rows, _Rows]:
+    """The tables of a candidate started from the live file and of one built from scratch."""
+    copied = tmp_path / "copied.duckdb"
+    fresh = tmp_path / "fresh.duckdb"
+    build_candidate(settings.work_db_path, copied, "run-x", live_db=settings.warehouse_path)
+    build_candidate(settings.work_db_path, fresh, "run-x")
+    return _table_rows(copied), _table_rows(fresh)
+
+
 def test_a_file_started_from_the_live_one_equals_one_built_from_scratch(
         wh_settings: Settings, scripted: ScriptedExtractor, tmp_path: Path) -> None:
     _script(scripted)
@@ -163,12 +175,7 @@ def test_a_file_started_from_the_live_one_equals_one_built_from_scratch(
     # an article whose metadata changes in the work database must change in the copy too
     with duckdb.connect(str(wh_settings.work_db_path)) as con:
         con.execute("update raw.article set title = 'Corrected title'")
-    copied = tmp_path / "copied.duckdb"
-    fresh = tmp_path / "fresh.duckdb"
-    build_candidate(wh_settings.work_db_path, copied, "run-x",
-                    live_db=wh_settings.warehouse_path)
-    build_candidate(wh_settings.work_db_path, fresh, "run-x")
-    copied_rows, fresh_rows = _table_rows(copied), _table_rows(fresh)
+    copied_rows, fresh_rows = _copied_and_fresh(wh_settings, tmp_path)
     # (the copy also still holds the live file's events and audit tables: the publish step
     # creates those again)
     assert {name: copied_rows[name] for name in fresh_rows} == fresh_rows
@@ -184,12 +191,7 @@ def test_an_article_gone_from_the_work_database_leaves_the_copied_file_too(
     with duckdb.connect(str(wh_settings.work_db_path)) as con:
         gone = con.execute("select min(article_key) from raw.article").fetchone()[0]  # type: ignore[index]
         con.execute("delete from raw.article where article_key = $key", {"key": gone})
-    copied = tmp_path / "copied.duckdb"
-    fresh = tmp_path / "fresh.duckdb"
-    build_candidate(wh_settings.work_db_path, copied, "run-x",
-                    live_db=wh_settings.warehouse_path)
-    build_candidate(wh_settings.work_db_path, fresh, "run-x")
-    copied_rows, fresh_rows = _table_rows(copied), _table_rows(fresh)
+    copied_rows, fresh_rows = _copied_and_fresh(wh_settings, tmp_path)
     assert copied_rows["dim_article"] == fresh_rows["dim_article"]
     assert len(fresh_rows["dim_article"]) == 1
     assert gone not in {r[0] for r in copied_rows["dim_article"]}

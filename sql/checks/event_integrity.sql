@@ -3,13 +3,7 @@
 -- changed, event_check_scope; what links old and new rows is counted here, in SQL).
 with
 facts as (
-    select 'fact_strike' as fact_table, strike_key as fact_key from fact_strike
-    union all
-    select 'fact_casualty' as fact_table, casualty_key as fact_key from fact_casualty
-    union all
-    select 'fact_production' as fact_table, production_key as fact_key from fact_production
-    union all
-    select 'fact_aid_pledge' as fact_table, pledge_key as fact_key from fact_aid_pledge
+    select * from published_fact  -- sql/events/055_event_check_scope.sql
 ),
 links as (
     select

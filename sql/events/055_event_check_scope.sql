@@ -137,3 +137,14 @@ select members.event_key
 from event_member as members
 join event_island as islands using (fact_table, fact_key)
 where islands.is_dirty;
+
+-- published_fact (scratch): every published fact row's table and key, for the event frames
+-- (sql/checks/bridge_event_fact.sql, sql/checks/event_integrity.sql)
+create or replace temp view published_fact as
+select 'fact_strike' as fact_table, strike_key as fact_key from fact_strike
+union all
+select 'fact_casualty' as fact_table, casualty_key as fact_key from fact_casualty
+union all
+select 'fact_production' as fact_table, production_key as fact_key from fact_production
+union all
+select 'fact_aid_pledge' as fact_table, pledge_key as fact_key from fact_aid_pledge;

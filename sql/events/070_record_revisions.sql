@@ -14,24 +14,8 @@ insert into work.audit.event_revision by name
 select
     $run_id as run_id,
     cast($now as timestamp) as recorded_at,
-    event_key,
-    change,
-    case when change in ('revised', 'reinstated') then nullif(changed_columns, '') end
-        as changed_columns,
-    kind,
-    event_date_key,
-    date_precision,
-    location_key,
-    actor_key,
-    weapon_key,
-    cause,
-    currency,
-    best,
-    low,
-    high,
-    best_qualifier,
-    best_intercepted,
-    best_injured,
-    n_articles,
-    n_sources,
+    * replace (
+        case when change in ('revised', 'reinstated') then nullif(changed_columns, '') end
+            as changed_columns
+    ),
 from event_change;
